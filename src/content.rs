@@ -1,0 +1,309 @@
+//! Loading `content/`: the manifest and every lesson file, validated together, and writing the
+//! compiled course into a build.
+
+use crate::course::{Course, LessonInfo, Stage, Topic, is_valid_id};
+use crate::error::{ContentError, line_of};
+use crate::lesson::Lesson;
+use crate::markdown::parse_lesson;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const MANIFEST: &str = "course.toml";
+
+/// The placeholder in `index.html` that the compiled course replaces.
+pub const COURSE_PLACEHOLDER: &str =
+    r#"<script id="pyroad-course" type="application/json"></script>"#;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    title: String,
+    #[serde(default)]
+    renamed: BTreeMap<String, Spanned<String>>,
+    stages: Vec<ManifestStage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestStage {
+    id: Spanned<String>,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    topics: Vec<ManifestTopic>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestTopic {
+    id: Spanned<String>,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    lessons: Vec<ManifestLesson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestLesson {
+    id: Spanned<String>,
+    title: String,
+    summary: String,
+}
+
+/// The whole course, checked and compiled.
+#[derive(Debug)]
+pub struct Compiled {
+    pub course: Course,
+    pub lessons: Vec<Lesson>,
+}
+
+/// Reads and checks `dir` (normally `content/`). Every problem found is returned, each naming
+/// its file and line.
+pub fn load(dir: &Path) -> Result<Compiled, Vec<ContentError>> {
+    let manifest_path = dir.join(MANIFEST);
+    let manifest_name = manifest_path.display().to_string();
+    let source = fs::read_to_string(&manifest_path).map_err(|e| {
+        vec![ContentError::new(
+            &manifest_name,
+            1,
+            format!("can't read the manifest: {e}"),
+        )]
+    })?;
+    let manifest: Manifest = toml::from_str(&source).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(&source, s.start));
+        vec![ContentError::new(
+            &manifest_name,
+            line,
+            e.message().trim().to_owned(),
+        )]
+    })?;
+
+    let mut check = ManifestCheck {
+        file: &manifest_name,
+        source: &source,
+        errors: Vec::new(),
+        seen: BTreeMap::new(),
+    };
+    let mut stages = Vec::new();
+    let mut lessons = Vec::new();
+    let mut expected_files = BTreeSet::new();
+    for s in &manifest.stages {
+        check.id(&s.id, "stage");
+        if s.topics.is_empty() {
+            check.error(&s.id, format!("stage `{}` has no topics", s.id.get_ref()));
+        }
+        let mut topics = Vec::new();
+        for t in &s.topics {
+            check.id(&t.id, "topic");
+            if t.lessons.is_empty() {
+                check.error(&t.id, format!("topic `{}` has no lessons", t.id.get_ref()));
+            }
+            let mut infos = Vec::new();
+            for l in &t.lessons {
+                check.id(&l.id, "lesson");
+                let id = l.id.get_ref();
+                let relative = PathBuf::from(s.id.get_ref()).join(format!("{id}.md"));
+                let path = dir.join(&relative);
+                expected_files.insert(relative);
+                let file = path.display().to_string();
+                let Ok(text) = fs::read_to_string(&path) else {
+                    check.error(&l.id, format!("lesson `{id}` has no file: expected {file}"));
+                    continue;
+                };
+                match parse_lesson(id, &file, &text) {
+                    Ok(lesson) => {
+                        let json = serde_json::to_string(&lesson).expect("lessons serialize");
+                        infos.push(LessonInfo {
+                            id: id.clone(),
+                            title: l.title.clone(),
+                            summary: l.summary.clone(),
+                            file: format!("lessons/{id}-{:016x}.json", fnv1a(json.as_bytes())),
+                        });
+                        lessons.push(lesson);
+                    }
+                    Err(found) => check.errors.extend(found),
+                }
+            }
+            topics.push(Topic {
+                id: t.id.get_ref().clone(),
+                title: t.title.clone(),
+                summary: t.summary.clone(),
+                lessons: infos,
+            });
+        }
+        stages.push(Stage {
+            id: s.id.get_ref().clone(),
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            topics,
+        });
+    }
+    let lesson_ids: BTreeSet<&str> = manifest
+        .stages
+        .iter()
+        .flat_map(|s| s.topics.iter().flat_map(|t| &t.lessons))
+        .map(|l| l.id.get_ref().as_str())
+        .collect();
+    let renamed = check.renames(&manifest.renamed, &lesson_ids);
+    let mut errors = check.errors;
+    for file in stray_lesson_files(dir, &expected_files) {
+        errors.push(ContentError::new(
+            &file,
+            1,
+            format!("this file is not in {MANIFEST}: add it as a lesson there, or remove it"),
+        ));
+    }
+
+    if !errors.is_empty() {
+        // Stable order: by file, then line.
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        return Err(errors);
+    }
+    Ok(Compiled {
+        course: Course {
+            title: manifest.title,
+            stages,
+            renamed,
+        },
+        lessons,
+    })
+}
+
+struct ManifestCheck<'a> {
+    file: &'a str,
+    source: &'a str,
+    errors: Vec<ContentError>,
+    /// Every id so far → its line: ids are unique across stages, topics and lessons.
+    seen: BTreeMap<String, usize>,
+}
+
+impl ManifestCheck<'_> {
+    fn line(&self, at: &Spanned<String>) -> usize {
+        line_of(self.source, at.span().start)
+    }
+
+    fn error(&mut self, at: &Spanned<String>, message: String) {
+        let line = self.line(at);
+        self.errors
+            .push(ContentError::new(self.file, line, message));
+    }
+
+    fn id(&mut self, id: &Spanned<String>, what: &str) {
+        let text = id.get_ref();
+        if !is_valid_id(text) {
+            self.error(
+                id,
+                format!("{what} id `{text}`: use lowercase letters, digits and `-`"),
+            );
+        }
+        let line = self.line(id);
+        if let Some(first) = self.seen.insert(text.clone(), line) {
+            self.error(
+                id,
+                format!("duplicate id `{text}`: already used on line {first}"),
+            );
+        }
+    }
+
+    /// Old id → current id, following chains; reports renames that clash or lead nowhere.
+    fn renames(
+        &mut self,
+        renamed: &BTreeMap<String, Spanned<String>>,
+        lessons: &BTreeSet<&str>,
+    ) -> BTreeMap<String, String> {
+        let mut resolved = BTreeMap::new();
+        for (old, new) in renamed {
+            if lessons.contains(old.as_str()) {
+                self.error(
+                    new,
+                    format!(
+                        "`{old}` is renamed but is still a lesson id: an old id can't be reused"
+                    ),
+                );
+                continue;
+            }
+            // Follow chains (a → b → c); a cycle never reaches a lesson and is reported below.
+            let mut target = new.get_ref();
+            for _ in 0..renamed.len() {
+                match renamed.get(target.as_str()) {
+                    Some(next) => target = next.get_ref(),
+                    None => break,
+                }
+            }
+            if lessons.contains(target.as_str()) {
+                resolved.insert(old.clone(), target.clone());
+            } else {
+                self.error(
+                    new,
+                    format!(
+                        "`{old}` is renamed to `{}`, which is not a lesson in this course",
+                        new.get_ref()
+                    ),
+                );
+            }
+        }
+        resolved
+    }
+}
+
+/// Markdown files in stage folders that the manifest doesn't list.
+fn stray_lesson_files(dir: &Path, expected: &BTreeSet<PathBuf>) -> Vec<String> {
+    let mut stray = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return stray;
+    };
+    for stage_dir in entries.flatten().filter(|e| e.path().is_dir()) {
+        let Ok(files) = fs::read_dir(stage_dir.path()) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let path = file.path();
+            let relative = PathBuf::from(stage_dir.file_name()).join(file.file_name());
+            if path.extension().is_some_and(|e| e == "md") && !expected.contains(&relative) {
+                stray.push(path.display().to_string());
+            }
+        }
+    }
+    stray.sort();
+    stray
+}
+
+/// A stable 64-bit hash for content-addressed file names.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Writes the compiled lessons into `out/lessons/` and the course into `out/index.html`.
+pub fn write_site(compiled: &Compiled, out: &Path) -> Result<(), String> {
+    let lessons_dir = out.join("lessons");
+    fs::create_dir_all(&lessons_dir).map_err(|e| format!("{}: {e}", lessons_dir.display()))?;
+    for (info, lesson) in compiled.course.lessons().zip(&compiled.lessons) {
+        let path = out.join(&info.lesson.file);
+        let json = serde_json::to_string(lesson).expect("lessons serialize");
+        fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let index = out.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let html =
+        inject_course(&html, &compiled.course).map_err(|e| format!("{}: {e}", index.display()))?;
+    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+}
+
+/// Puts the course JSON into the page, so the roadmap renders without another request.
+pub fn inject_course(html: &str, course: &Course) -> Result<String, String> {
+    if !html.contains(COURSE_PLACEHOLDER) {
+        return Err(format!("the placeholder {COURSE_PLACEHOLDER} is missing"));
+    }
+    // `</` can't appear inside a script element; `<\/` is the same JSON string.
+    let json = serde_json::to_string(course)
+        .expect("the course serializes")
+        .replace("</", "<\\/");
+    let filled = COURSE_PLACEHOLDER.replace("></script>", &format!(">{json}</script>"));
+    Ok(html.replacen(COURSE_PLACEHOLDER, &filled, 1))
+}

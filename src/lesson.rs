@@ -1,0 +1,196 @@
+//! A compiled lesson: typed blocks, as the app renders them.
+//!
+//! Prose arrives as HTML rendered at build time from trusted course Markdown; code arrives both
+//! as source (to run) and as highlighted HTML (to show).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lesson {
+    pub id: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Block {
+    Prose { html: String },
+    Callout { kind: CalloutKind, html: String },
+    Code(CodeBlock),
+    Exercise(Exercise),
+    Question(Question),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CalloutKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl CalloutKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Note => "Note",
+            Self::Tip => "Tip",
+            Self::Important => "Important",
+            Self::Warning => "Warning",
+            Self::Caution => "Caution",
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Tip => "tip",
+            Self::Important => "important",
+            Self::Warning => "warning",
+            Self::Caution => "caution",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeBlock {
+    /// `python`, or whatever the fence said (`text`, `output`, ...).
+    pub language: String,
+    pub code: String,
+    /// Highlighted (Python) or escaped (anything else) HTML of `code`.
+    pub html: String,
+    /// Python that gets a Run button.
+    pub runnable: bool,
+    /// Runs in the lesson's shared namespace instead of a fresh one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
+    /// Time limit in seconds, when the block overrides the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exercise {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub prompt_html: String,
+    pub starter: String,
+    pub tests: Tests,
+    pub hints: Vec<String>,
+    pub solution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tests {
+    pub style: TestStyle,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestStyle {
+    /// Plain `assert` statements, run after the learner's code.
+    Asserts,
+    /// `unittest.TestCase` classes, run with a unittest runner.
+    Unittest,
+}
+
+impl TestStyle {
+    /// Tests that define a `TestCase` subclass are run by unittest; anything else is asserts.
+    pub fn detect(code: &str) -> Self {
+        if code.contains("TestCase)") {
+            Self::Unittest
+        } else {
+            Self::Asserts
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Question {
+    Choice {
+        id: String,
+        prompt_html: String,
+        options: Vec<ChoiceOption>,
+        /// Several options are correct: the learner ticks all that apply.
+        multiple: bool,
+        explanation_html: String,
+    },
+    Predict {
+        id: String,
+        prompt_html: String,
+        code: CodeBlock,
+        expected: String,
+        explanation_html: String,
+    },
+}
+
+impl Question {
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Choice { id, .. } | Self::Predict { id, .. } => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub html: String,
+    pub correct: bool,
+}
+
+/// What a predict-the-output answer is compared on: trailing whitespace removed from every line
+/// and from the end.
+pub fn normalize_output(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    lines.join("\n").trim_end().to_owned()
+}
+
+impl Lesson {
+    pub fn exercises(&self) -> impl Iterator<Item = &Exercise> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Exercise(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Question(q) => Some(q),
+            _ => None,
+        })
+    }
+
+    /// Whether any block runs Python (the app starts the runtime early for these).
+    pub fn has_python(&self) -> bool {
+        self.blocks.iter().any(|b| match b {
+            Block::Code(c) => c.runnable,
+            Block::Exercise(_) | Block::Question(Question::Predict { .. }) => true,
+            _ => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_comparison_ignores_trailing_whitespace_only() {
+        assert_eq!(normalize_output("6  \n\n"), "6");
+        assert_eq!(normalize_output("a \r\nb\t\n"), "a\nb");
+        assert_ne!(normalize_output(" 6"), normalize_output("6"));
+    }
+
+    #[test]
+    fn unittest_style_is_detected() {
+        assert_eq!(
+            TestStyle::detect("import unittest\nclass T(unittest.TestCase):\n    pass"),
+            TestStyle::Unittest
+        );
+        assert_eq!(TestStyle::detect("assert f(1) == 2"), TestStyle::Asserts);
+    }
+}

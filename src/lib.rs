@@ -1,0 +1,13 @@
+//! PyRoad's pure core: the course model, the lesson format, progress and routes.
+//!
+//! Nothing here touches the browser, so all of it is tested natively with `cargo test`;
+//! the wasm app (`src/app`) is a thin layer of components over these types.
+
+pub mod content;
+pub mod course;
+pub mod error;
+pub mod highlight;
+pub mod lesson;
+pub mod markdown;
+pub mod progress;
+pub mod route;

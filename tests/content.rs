@@ -1,0 +1,209 @@
+//! The course in `content/` is valid, and broken content is reported with file and line.
+
+use pyroad::content::{self, Compiled};
+use pyroad::error::ContentError;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+#[test]
+fn the_course_is_valid_and_complete() {
+    let compiled = content::load(Path::new("content")).unwrap_or_else(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("content/ has problems:\n{}", list.join("\n"))
+    });
+    let course = &compiled.course;
+    assert_eq!(course.stages.len(), 5);
+    assert_eq!(
+        course.stages.iter().map(|s| s.topics.len()).sum::<usize>(),
+        23
+    );
+    assert_eq!(course.lesson_count(), 49);
+    let stage_ids: Vec<&str> = course.stages.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        stage_ids,
+        [
+            "foundations",
+            "intermediate",
+            "advanced",
+            "specialized",
+            "mastery"
+        ]
+    );
+    for lesson in &compiled.lessons {
+        assert!(
+            lesson.has_python(),
+            "lesson `{}` has no runnable Python example",
+            lesson.id
+        );
+    }
+}
+
+/// A scratch copy of a small valid course that a test can break.
+struct Fixture(PathBuf);
+
+impl Fixture {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("pyroad-content-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("s1")).unwrap();
+        fs::write(
+            dir.join("course.toml"),
+            "title = \"T\"\n\n[renamed]\n\n[[stages]]\nid = \"s1\"\ntitle = \"S\"\nsummary = \"s\"\n\n[[stages.topics]]\nid = \"t1\"\ntitle = \"T\"\nsummary = \"t\"\n\n[[stages.topics.lessons]]\nid = \"first\"\ntitle = \"First\"\nsummary = \"f\"\n\n[[stages.topics.lessons]]\nid = \"second\"\ntitle = \"Second\"\nsummary = \"s\"\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("s1/first.md"),
+            "Hello.\n\n```python\nprint(1)\n```\n",
+        )
+        .unwrap();
+        fs::write(dir.join("s1/second.md"), "More.\n").unwrap();
+        Fixture(dir)
+    }
+
+    fn edit(&self, file: &str, f: impl FnOnce(String) -> String) -> &Self {
+        let path = self.0.join(file);
+        fs::write(&path, f(fs::read_to_string(&path).unwrap_or_default())).unwrap();
+        self
+    }
+
+    fn load(&self) -> Result<Compiled, Vec<ContentError>> {
+        content::load(&self.0)
+    }
+
+    fn errors(&self) -> Vec<String> {
+        let dir = format!("{}/", self.0.display());
+        self.load()
+            .expect_err("content should be rejected")
+            .iter()
+            .map(|e| e.to_string().replace(&dir, ""))
+            .collect()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_valid_fixture_compiles() {
+    let f = Fixture::new("valid");
+    let compiled = f.load().unwrap();
+    assert_eq!(compiled.course.lesson_count(), 2);
+    assert!(
+        compiled.course.stages[0].topics[0].lessons[0]
+            .file
+            .starts_with("lessons/first-")
+    );
+}
+
+#[test]
+fn manifest_entry_without_a_file() {
+    let f = Fixture::new("nofile");
+    fs::remove_file(f.0.join("s1/second.md")).unwrap();
+    assert_eq!(
+        f.errors(),
+        ["course.toml:21: lesson `second` has no file: expected s1/second.md"]
+    );
+}
+
+#[test]
+fn file_not_in_the_manifest() {
+    let f = Fixture::new("stray");
+    f.edit("s1/third.md", |_| "Orphan.\n".into());
+    assert_eq!(
+        f.errors(),
+        ["s1/third.md:1: this file is not in course.toml: add it as a lesson there, or remove it"]
+    );
+}
+
+#[test]
+fn duplicate_ids() {
+    let f = Fixture::new("dup");
+    f.edit("course.toml", |s| {
+        s.replace("id = \"second\"", "id = \"t1\"")
+    });
+    fs::rename(f.0.join("s1/second.md"), f.0.join("s1/t1.md")).unwrap();
+    assert_eq!(
+        f.errors(),
+        ["course.toml:21: duplicate id `t1`: already used on line 11"]
+    );
+}
+
+#[test]
+fn broken_lesson_names_its_file_and_line() {
+    let f = Fixture::new("broken");
+    f.edit("s1/second.md", |s| format!("{s}\n::: quiz q\n:::\n"));
+    assert_eq!(
+        f.errors(),
+        ["s1/second.md:3: unknown block `quiz`: expected `exercise`, `choice` or `predict`"]
+    );
+}
+
+#[test]
+fn manifest_syntax_and_unknown_fields() {
+    let f = Fixture::new("syntax");
+    f.edit("course.toml", |s| {
+        s.replace("summary = \"f\"", "summary = \"f\"\nsumary = \"typo\"")
+    });
+    let errors = f.errors();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("course.toml:19: unknown field `sumary`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn renames_resolve_through_chains_and_are_checked() {
+    let f = Fixture::new("renames");
+    f.edit("course.toml", |s| {
+        s.replace(
+            "[renamed]\n",
+            "[renamed]\nintro = \"hello\"\nhello = \"first\"\n",
+        )
+    });
+    let compiled = f.load().unwrap();
+    assert_eq!(compiled.course.renamed["intro"], "first");
+    assert_eq!(compiled.course.resolve("hello"), Some("first"));
+
+    f.edit("course.toml", |s| {
+        s.replace("hello = \"first\"", "hello = \"gone\"\nsecond = \"first\"")
+    });
+    assert_eq!(
+        f.errors(),
+        [
+            "course.toml:4: `intro` is renamed to `hello`, which is not a lesson in this course",
+            "course.toml:5: `hello` is renamed to `gone`, which is not a lesson in this course",
+            "course.toml:6: `second` is renamed but is still a lesson id: an old id can't be reused",
+        ]
+    );
+}
+
+#[test]
+fn compiled_site_carries_the_course_into_index_html() {
+    let f = Fixture::new("site");
+    let compiled = f.load().unwrap();
+    let out = f.0.join("dist");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(
+        out.join("index.html"),
+        format!("<head>{}</head>", content::COURSE_PLACEHOLDER),
+    )
+    .unwrap();
+    content::write_site(&compiled, &out).unwrap();
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        html.starts_with(
+            "<head><script id=\"pyroad-course\" type=\"application/json\">{\"title\":\"T\""
+        ),
+        "{html}"
+    );
+    assert!(html.ends_with("}</script></head>"), "{html}");
+    let lesson_file = &compiled.course.stages[0].topics[0].lessons[0].file;
+    let lesson: pyroad::lesson::Lesson =
+        serde_json::from_str(&fs::read_to_string(out.join(lesson_file)).unwrap()).unwrap();
+    assert_eq!(lesson, compiled.lessons[0]);
+}
