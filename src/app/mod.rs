@@ -1,1 +1,185 @@
-pub fn start() {}
+//! The browser app: a thin layer of Leptos components over the pure core.
+
+mod dom;
+mod lesson_page;
+mod roadmap;
+mod store;
+
+use dom::{location_hash, prefers_dark, set_title, window};
+use leptos::prelude::*;
+use pyroad::course::Course;
+use pyroad::route::Route;
+use store::{ProgressStore, Theme};
+
+/// The course is embedded in `index.html` by the content compiler.
+fn read_course() -> Result<Course, String> {
+    let text = window()
+        .document()
+        .and_then(|d| d.get_element_by_id("pyroad-course"))
+        .and_then(|e| e.text_content())
+        .ok_or("the course data is missing from index.html")?;
+    serde_json::from_str(&text).map_err(|e| format!("the course data is damaged ({e})"))
+}
+
+pub fn start() {
+    match read_course() {
+        Ok(course) => {
+            // The course lives as long as the page; a 'static borrow keeps components simple.
+            let course: &'static Course = Box::leak(Box::new(course));
+            leptos::mount::mount_to_body(move || view! { <App course/> });
+        }
+        Err(error) => leptos::mount::mount_to_body(move || {
+            view! {
+                <main id="main" class="page fatal">
+                    <h1>"PyRoad couldn't start"</h1>
+                    <p>{format!("The page loaded, but {error}. Try reloading; if it persists, the site needs rebuilding.")}</p>
+                </main>
+            }
+        }),
+    }
+}
+
+#[component]
+fn App(course: &'static Course) -> impl IntoView {
+    let store = ProgressStore::load(course);
+    provide_context(course);
+    provide_context(store);
+
+    let route = RwSignal::new(Route::parse(&location_hash()));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        route.set(Route::parse(&location_hash()));
+    });
+    std::mem::forget(listener);
+
+    // A new page starts at the top, with focus on its heading for keyboard and screen-reader users.
+    Effect::new(move |previous: Option<()>| {
+        route.track();
+        if previous.is_some() {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+            request_animation_frame(|| {
+                if let Some(h1) = window()
+                    .document()
+                    .and_then(|d| d.query_selector("main h1").ok().flatten())
+                {
+                    use wasm_bindgen::JsCast;
+                    let _ = h1.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            });
+        }
+    });
+
+    view! {
+        <a class="skip-link" href="#main" on:click=|ev| {
+            ev.prevent_default();
+            if let Some(main) = window().document().and_then(|d| d.get_element_by_id("main")) {
+                use wasm_bindgen::JsCast;
+                let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }>"Skip to content"</a>
+        <Header/>
+        <StorageNotice/>
+        {move || match route.get() {
+            Route::Roadmap => {
+                set_title(&format!("{} — the Python roadmap you can run", course.title));
+                view! { <roadmap::Roadmap/> }.into_any()
+            }
+            Route::Lesson(id) => match course.resolve(&id) {
+                Some(current) if current != id => {
+                    // An old link to a renamed lesson: go to its new id without a history entry.
+                    let _ = window().location().replace(&Route::Lesson(current.to_owned()).href());
+                    ().into_any()
+                }
+                Some(_) => view! { <lesson_page::LessonPage id/> }.into_any(),
+                None => view! { <NotFound path=format!("lesson/{id}")/> }.into_any(),
+            },
+            Route::NotFound(path) => view! { <NotFound path/> }.into_any(),
+        }}
+        <footer class="site-footer">
+            <p>"PyRoad runs real Python in your browser. Your progress stays on this device."</p>
+        </footer>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let course = expect_context::<&'static Course>();
+    let dark = RwSignal::new(Theme::saved().map_or_else(prefers_dark, |t| t == Theme::Dark));
+    if let Some(theme) = Theme::saved() {
+        theme.apply();
+    }
+    let toggle = move |_| {
+        let theme = if dark.get_untracked() { Theme::Light } else { Theme::Dark };
+        dark.set(theme == Theme::Dark);
+        theme.apply();
+        theme.save();
+    };
+    view! {
+        <header class="site-header">
+            <a class="brand" href="#/">
+                <span class="brand-mark" aria-hidden="true">"🐍"</span>
+                {course.title.clone()}
+            </a>
+            <nav aria-label="Site">
+                <a href="#/">"Roadmap"</a>
+            </nav>
+            <button
+                type="button"
+                class="theme-toggle"
+                aria-pressed=move || dark.get().to_string()
+                on:click=toggle
+            >
+                <span aria-hidden="true">{move || if dark.get() { "☾" } else { "☀" }}</span>
+                " Dark theme"
+            </button>
+        </header>
+    }
+}
+
+#[component]
+fn StorageNotice() -> impl IntoView {
+    let store = expect_context::<ProgressStore>();
+    move || {
+        store.notice.get().map(|notice| {
+            view! {
+                <div id="storage-notice" class="notice" role="status">
+                    <p>{notice.message()}</p>
+                    <button type="button" on:click=move |_| store.notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn NotFound(path: String) -> impl IntoView {
+    let course = expect_context::<&'static Course>();
+    set_title(&format!("Not found — {}", course.title));
+    // Suggest lessons that share a word with what was asked for.
+    let words: Vec<String> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2 && *w != "lesson")
+        .map(str::to_lowercase)
+        .collect();
+    let suggestions: Vec<_> = course
+        .lessons()
+        .filter(|l| {
+            let haystack = format!("{} {}", l.lesson.id, l.lesson.title.to_lowercase());
+            words.iter().any(|w| haystack.contains(w.as_str()))
+        })
+        .take(5)
+        .map(|l| (Route::Lesson(l.lesson.id.clone()).href(), l.lesson.title.clone()))
+        .collect();
+    view! {
+        <main id="main" class="page not-found" tabindex="-1">
+            <h1 tabindex="-1">"This page isn't on the roadmap"</h1>
+            <p>"Nothing lives at " <code>{format!("#/{path}")}</code> ". The link may be mistyped, or the lesson may have moved."</p>
+            {(!suggestions.is_empty()).then(|| view! {
+                <p>"Perhaps you meant:"</p>
+                <ul>
+                    {suggestions.into_iter().map(|(href, title)| view! { <li><a href=href>{title}</a></li> }).collect_view()}
+                </ul>
+            })}
+            <p><a class="button" href="#/">"Back to the roadmap"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,192 @@
+//! A lesson: breadcrumb, its blocks, "mark as done", and the way to the previous and next lessons.
+
+use super::dom::{copy_text, fetch_text, set_title};
+use super::store::ProgressStore;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pyroad::course::{Course, LessonRef};
+use pyroad::lesson::{Block, CodeBlock, Exercise, Lesson, Question};
+use pyroad::progress::Status;
+use pyroad::route::Route;
+
+async fn load_lesson(file: String) -> Result<Lesson, String> {
+    let text = fetch_text(&file).await?;
+    serde_json::from_str(&text).map_err(|e| format!("the lesson file is damaged ({e})"))
+}
+
+#[component]
+pub fn LessonPage(id: String) -> impl IntoView {
+    let course = expect_context::<&'static Course>();
+    let store = expect_context::<ProgressStore>();
+    let place = course.lesson(&id).expect("routes only lead here for lessons that exist");
+    let LessonRef { stage, topic, lesson: info, .. } = place;
+    set_title(&format!("{} · {} — {}", info.title, stage.title, course.title));
+    store.update(|p, now| p.mark_opened(&info.id, now));
+
+    let file = info.file.clone();
+    let attempt = RwSignal::new(0);
+    let lesson = LocalResource::new(move || {
+        attempt.track();
+        load_lesson(file.clone())
+    });
+    let (prev, next) = course.neighbours(&info.id);
+    let lesson_id = info.id.clone();
+    let status = Memo::new(move |_| store.progress.with(|p| p.status(&lesson_id)));
+
+    view! {
+        <main id="main" class="page lesson-page" tabindex="-1">
+            <nav class="breadcrumb" aria-label="Breadcrumb">
+                <ol>
+                    <li><a href="#/">"Roadmap"</a></li>
+                    <li>{stage.title.clone()}</li>
+                    <li>{topic.title.clone()}</li>
+                </ol>
+            </nav>
+            <article class="lesson" data-lesson=info.id.clone()>
+                <header class="lesson-header">
+                    <h1 tabindex="-1">{info.title.clone()}</h1>
+                    <p class="lede">{info.summary.clone()}</p>
+                </header>
+                {move || match lesson.get() {
+                    None => view! { <p class="loading" role="status">"Loading the lesson…"</p> }.into_any(),
+                    Some(Err(error)) => view! {
+                        <div class="load-error" role="alert">
+                            <p>{format!("This lesson couldn't be loaded: {error}.")}</p>
+                            <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
+                        </div>
+                    }.into_any(),
+                    Some(Ok(lesson)) => lesson.blocks.into_iter().map(render_block).collect_view().into_any(),
+                }}
+            </article>
+            <DoneButton id=info.id.clone()/>
+            <p class="done-state" data-status=move || status.get().as_str()>
+                {move || match status.get() {
+                    Status::Done => "You finished this lesson.",
+                    _ => "Finished reading and trying the examples? Mark it done to move along the road.",
+                }}
+            </p>
+            <nav class="pager" aria-label="Previous and next lesson">
+                {prev.map(|p| view! {
+                    <a rel="prev" href=Route::Lesson(p.lesson.id.clone()).href()>
+                        <span class="pager-label">"← Previous"</span>
+                        <span>{p.lesson.title.clone()}</span>
+                    </a>
+                })}
+                {next.map(|n| view! {
+                    <a rel="next" href=Route::Lesson(n.lesson.id.clone()).href()>
+                        <span class="pager-label">"Next →"</span>
+                        <span>{n.lesson.title.clone()}</span>
+                    </a>
+                })}
+            </nav>
+        </main>
+    }
+}
+
+#[component]
+fn DoneButton(id: String) -> impl IntoView {
+    let store = expect_context::<ProgressStore>();
+    let lesson_id = id.clone();
+    let done = Memo::new(move |_| store.progress.with(|p| p.status(&lesson_id) == Status::Done));
+    view! {
+        <button
+            type="button"
+            id="mark-done"
+            class="button done-button"
+            aria-pressed=move || done.get().to_string()
+            on:click=move |_| {
+                let now_done = !done.get_untracked();
+                store.update(|p, now| {
+                    p.set_done(&id, now_done, now);
+                    true
+                });
+            }
+        >
+            {move || if done.get() { "✓ Done" } else { "Mark as done" }}
+        </button>
+    }
+}
+
+fn render_block(block: Block) -> AnyView {
+    match block {
+        Block::Prose { html } => view! { <div class="prose" inner_html=html></div> }.into_any(),
+        Block::Callout { kind, html } => view! {
+            <aside class=format!("callout callout-{}", kind.class()) role="note">
+                <p class="callout-label">{kind.label()}</p>
+                <div inner_html=html></div>
+            </aside>
+        }
+        .into_any(),
+        Block::Code(code) => view! { <Code code/> }.into_any(),
+        Block::Exercise(exercise) => render_exercise(exercise),
+        Block::Question(question) => render_question(question),
+    }
+}
+
+#[component]
+fn Code(code: CodeBlock) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let source = code.code.clone();
+    let copy = move |_| {
+        let source = source.clone();
+        spawn_local(async move {
+            copied.set(Some(copy_text(&source).await));
+        });
+    };
+    view! {
+        <figure class="code-block" data-language=code.language.clone() data-runnable=code.runnable.to_string()>
+            <div class="code-toolbar">
+                <span class="code-language">{code.language.clone()}</span>
+                <button type="button" class="copy" on:click=copy>
+                    {move || match copied.get() {
+                        None => "Copy",
+                        Some(true) => "Copied ✓",
+                        Some(false) => "Select and copy",
+                    }}
+                </button>
+            </div>
+            <pre><code class=format!("language-{}", code.language) inner_html=code.html></code></pre>
+        </figure>
+    }
+}
+
+/// Exercises become interactive with the Python runner; until then they read as a task.
+fn render_exercise(exercise: Exercise) -> AnyView {
+    let starter = CodeBlock {
+        language: "python".into(),
+        html: pyroad::highlight::python_html(&exercise.starter),
+        code: exercise.starter,
+        runnable: false,
+        shared: false,
+        timeout_secs: None,
+    };
+    view! {
+        <section class="exercise" data-exercise=exercise.id>
+            <h2 class="block-label">{exercise.title.unwrap_or_else(|| "Exercise".into())}</h2>
+            <div class="prose" inner_html=exercise.prompt_html></div>
+            <Code code=starter/>
+        </section>
+    }
+    .into_any()
+}
+
+/// Questions become answerable with the quiz engine; until then the prompt is shown.
+fn render_question(question: Question) -> AnyView {
+    let id = question.id().to_owned();
+    let (prompt, extra) = match question {
+        Question::Choice { prompt_html, options, .. } => (
+            prompt_html,
+            view! { <ul class="options">{options.into_iter().map(|o| view! { <li inner_html=o.html></li> }).collect_view()}</ul> }
+                .into_any(),
+        ),
+        Question::Predict { prompt_html, code, .. } => (prompt_html, view! { <Code code/> }.into_any()),
+    };
+    view! {
+        <section class="question" data-question=id>
+            <p class="block-label">"Quiz"</p>
+            <div class="prose" inner_html=prompt></div>
+            {extra}
+        </section>
+    }
+    .into_any()
+}

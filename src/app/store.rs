@@ -1,0 +1,187 @@
+//! Progress and preferences kept in local storage, and what to tell the learner when storage
+//! can't be used. All reading and writing of storage goes through here.
+
+use super::dom::{now_millis, window};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use pyroad::course::Course;
+use pyroad::progress::{self, Progress};
+
+pub const PROGRESS_KEY: &str = "pyroad/progress";
+pub const BACKUP_KEY: &str = "pyroad/progress.backup";
+const THEME_KEY: &str = "pyroad/theme";
+const PROBE_KEY: &str = "pyroad/probe";
+
+/// Something the learner should know about where their progress is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// Storage is disabled or blocked (e.g. a third-party iframe).
+    Unavailable,
+    /// Stored progress couldn't be read; the raw value was kept under `backup_key`.
+    Recovered { reason: String, backup_key: String },
+    /// Writing failed (storage full, or revoked while open).
+    SaveFailed,
+}
+
+impl Notice {
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unavailable => "This browser isn't letting PyRoad save anything here, so your progress \
+                 will last only until you close this tab."
+                .to_owned(),
+            Self::Recovered { reason, backup_key } => format!(
+                "Your saved progress couldn't be read: {reason}. It is kept unchanged in this \
+                 browser's storage under “{backup_key}”, and PyRoad has started a fresh record."
+            ),
+            Self::SaveFailed => "Your latest progress couldn't be saved (the browser's storage is full \
+                 or blocked). It is kept until you close this tab."
+                .to_owned(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct ProgressStore {
+    pub progress: RwSignal<Progress>,
+    pub notice: RwSignal<Option<Notice>>,
+    available: bool,
+    course: &'static Course,
+}
+
+/// Local storage, if this page may use it. Accessing it can throw (blocked third-party
+/// storage, sandboxed frames), and writing can fail (full, or disabled), so probe both.
+fn storage_available() -> bool {
+    let Ok(Some(storage)) = window().local_storage() else {
+        return false;
+    };
+    let ok = storage.set_item(PROBE_KEY, "1").is_ok();
+    let _ = storage.remove_item(PROBE_KEY);
+    ok
+}
+
+impl ProgressStore {
+    pub fn load(course: &'static Course) -> Self {
+        let available = storage_available();
+        let mut notice = (!available).then_some(Notice::Unavailable);
+        let mut progress = Progress::default();
+        if available {
+            let raw = LocalStorage::raw().get_item(PROGRESS_KEY).ok().flatten();
+            if let Some(raw) = raw {
+                match progress::decode(&raw, &course.renamed) {
+                    Ok(p) => progress = p,
+                    Err(e) => {
+                        notice = Some(match back_up(&raw) {
+                            Some(backup_key) => Notice::Recovered {
+                                reason: e.reason,
+                                backup_key,
+                            },
+                            None => Notice::SaveFailed,
+                        });
+                    }
+                }
+            }
+        }
+        let store = Self {
+            progress: RwSignal::new(progress),
+            notice: RwSignal::new(notice),
+            available,
+            course,
+        };
+        if available {
+            store.follow_other_tabs();
+        }
+        store
+    }
+
+    /// Another tab saved progress: show it here too.
+    fn follow_other_tabs(self) {
+        let handle = window_event_listener(leptos::ev::storage, move |event| {
+            if event.key().as_deref() != Some(PROGRESS_KEY) {
+                return;
+            }
+            let Some(raw) = event.new_value() else {
+                self.progress.set(Progress::default());
+                return;
+            };
+            // A value this tab can't read is left alone: the tab that wrote it owns it.
+            if let Ok(p) = progress::decode(&raw, &self.course.renamed) {
+                self.progress.set(p);
+            }
+        });
+        // Lives as long as the page.
+        std::mem::forget(handle);
+    }
+
+    /// Changes progress and saves it.
+    pub fn update(self, change: impl FnOnce(&mut Progress, u64) -> bool) {
+        let now = now_millis();
+        let mut changed = false;
+        self.progress.update(|p| changed = change(p, now));
+        if changed {
+            self.save();
+        }
+    }
+
+    fn save(self) {
+        if !self.available {
+            return;
+        }
+        let raw = self.progress.with_untracked(Progress::encode);
+        if LocalStorage::raw().set_item(PROGRESS_KEY, &raw).is_err() {
+            self.notice.set(Some(Notice::SaveFailed));
+        } else if self.notice.get_untracked() == Some(Notice::SaveFailed) {
+            self.notice.set(None);
+        }
+    }
+}
+
+/// Keeps an unreadable value under a backup key that doesn't overwrite an earlier backup.
+fn back_up(raw: &str) -> Option<String> {
+    let storage = LocalStorage::raw();
+    let key = match storage.get_item(BACKUP_KEY).ok().flatten() {
+        None => BACKUP_KEY.to_owned(),
+        Some(existing) if existing == raw => return Some(BACKUP_KEY.to_owned()),
+        Some(_) => format!("{BACKUP_KEY}.{}", now_millis()),
+    };
+    storage.set_item(&key, raw).ok().map(|()| key)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+        }
+    }
+
+    /// The learner's saved choice, if any.
+    pub fn saved() -> Option<Self> {
+        if !storage_available() {
+            return None;
+        }
+        match LocalStorage::get::<String>(THEME_KEY).ok()?.as_str() {
+            "light" => Some(Self::Light),
+            "dark" => Some(Self::Dark),
+            _ => None,
+        }
+    }
+
+    pub fn save(self) {
+        if storage_available() {
+            let _ = LocalStorage::set(THEME_KEY, self.name());
+        }
+    }
+
+    /// Sets `data-theme` on `<html>`; the stylesheet does the rest.
+    pub fn apply(self) {
+        if let Some(root) = window().document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", self.name());
+        }
+    }
+}
