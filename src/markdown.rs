@@ -737,10 +737,10 @@ impl LessonParser<'_> {
             line,
             &format!("exercise `{id}` has no reference solution: add a ```python solution block"),
         );
-        if let Some((code, tline, _)) = &tests {
-            if code.trim().is_empty() {
-                self.error(*tline, format!("exercise `{id}` has an empty tests block"));
-            }
+        if let Some((code, tline, _)) = &tests
+            && code.trim().is_empty()
+        {
+            self.error(*tline, format!("exercise `{id}` has an empty tests block"));
         }
         let starter = f
             .code

@@ -29,7 +29,11 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .map_err(|_| "the network request failed — are you offline?".to_owned())?;
     let response: web_sys::Response = response.unchecked_into();
     if !response.ok() {
-        return Err(format!("the server answered {} {}", response.status(), response.status_text()));
+        return Err(format!(
+            "the server answered {} {}",
+            response.status(),
+            response.status_text()
+        ));
     }
     let text = JsFuture::from(response.text().map_err(failed)?)
         .await

@@ -18,9 +18,19 @@ async fn load_lesson(file: String) -> Result<Lesson, String> {
 pub fn LessonPage(id: String) -> impl IntoView {
     let course = expect_context::<&'static Course>();
     let store = expect_context::<ProgressStore>();
-    let place = course.lesson(&id).expect("routes only lead here for lessons that exist");
-    let LessonRef { stage, topic, lesson: info, .. } = place;
-    set_title(&format!("{} · {} — {}", info.title, stage.title, course.title));
+    let place = course
+        .lesson(&id)
+        .expect("routes only lead here for lessons that exist");
+    let LessonRef {
+        stage,
+        topic,
+        lesson: info,
+        ..
+    } = place;
+    set_title(&format!(
+        "{} · {} — {}",
+        info.title, stage.title, course.title
+    ));
     store.update(|p, now| p.mark_opened(&info.id, now));
 
     let file = info.file.clone();
@@ -87,7 +97,11 @@ pub fn LessonPage(id: String) -> impl IntoView {
 fn DoneButton(id: String) -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     let lesson_id = id.clone();
-    let done = Memo::new(move |_| store.progress.with(|p| p.status(&lesson_id) == Status::Done));
+    let done = Memo::new(move |_| {
+        store
+            .progress
+            .with(|p| p.status(&lesson_id) == Status::Done)
+    });
     view! {
         <button
             type="button"

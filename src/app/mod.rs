@@ -108,7 +108,11 @@ fn Header() -> impl IntoView {
         theme.apply();
     }
     let toggle = move |_| {
-        let theme = if dark.get_untracked() { Theme::Light } else { Theme::Dark };
+        let theme = if dark.get_untracked() {
+            Theme::Light
+        } else {
+            Theme::Dark
+        };
         dark.set(theme == Theme::Dark);
         theme.apply();
         theme.save();
@@ -167,7 +171,12 @@ fn NotFound(path: String) -> impl IntoView {
             words.iter().any(|w| haystack.contains(w.as_str()))
         })
         .take(5)
-        .map(|l| (Route::Lesson(l.lesson.id.clone()).href(), l.lesson.title.clone()))
+        .map(|l| {
+            (
+                Route::Lesson(l.lesson.id.clone()).href(),
+                l.lesson.title.clone(),
+            )
+        })
         .collect();
     view! {
         <main id="main" class="page not-found" tabindex="-1">

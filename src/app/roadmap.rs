@@ -15,14 +15,23 @@ pub fn Roadmap() -> impl IntoView {
     let course = expect_context::<&'static Course>();
     let store = expect_context::<ProgressStore>();
     let total = course.lesson_count();
-    let done = move || store.progress.with(|p| p.done_count(course.lessons().map(|l| l.lesson.id.as_str())));
+    let done = move || {
+        store
+            .progress
+            .with(|p| p.done_count(course.lessons().map(|l| l.lesson.id.as_str())))
+    };
     // The first lesson not yet done: where "Continue" leads.
     let next = move || {
         store.progress.with(|p| {
             course
                 .lessons()
                 .find(|l| p.status(&l.lesson.id) != Status::Done)
-                .map(|l| (Route::Lesson(l.lesson.id.clone()).href(), l.lesson.title.clone()))
+                .map(|l| {
+                    (
+                        Route::Lesson(l.lesson.id.clone()).href(),
+                        l.lesson.title.clone(),
+                    )
+                })
         })
     };
     let road = NodeRef::<leptos::html::Ol>::new();
@@ -104,9 +113,12 @@ fn StageStop(number: usize, stage: &'static Stage) -> impl IntoView {
 fn TopicCard(topic: &'static Topic) -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     let all_done = move || {
-        store
-            .progress
-            .with(|p| topic.lessons.iter().all(|l| p.status(&l.id) == Status::Done))
+        store.progress.with(|p| {
+            topic
+                .lessons
+                .iter()
+                .all(|l| p.status(&l.id) == Status::Done)
+        })
     };
     view! {
         <section class="topic" class:complete=all_done data-topic=topic.id.clone()>

@@ -26,16 +26,20 @@ pub enum Notice {
 impl Notice {
     pub fn message(&self) -> String {
         match self {
-            Self::Unavailable => "This browser isn't letting PyRoad save anything here, so your progress \
+            Self::Unavailable => {
+                "This browser isn't letting PyRoad save anything here, so your progress \
                  will last only until you close this tab."
-                .to_owned(),
+                    .to_owned()
+            }
             Self::Recovered { reason, backup_key } => format!(
                 "Your saved progress couldn't be read: {reason}. It is kept unchanged in this \
                  browser's storage under “{backup_key}”, and PyRoad has started a fresh record."
             ),
-            Self::SaveFailed => "Your latest progress couldn't be saved (the browser's storage is full \
+            Self::SaveFailed => {
+                "Your latest progress couldn't be saved (the browser's storage is full \
                  or blocked). It is kept until you close this tab."
-                .to_owned(),
+                    .to_owned()
+            }
         }
     }
 }

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# PyRoad's one entry point for developers and CI.
+#
+#   ./dev.sh serve    build the course and serve it at http://127.0.0.1:8080 (rebuilds on change)
+#   ./dev.sh test     formatting, lints, the release build, and every test (unit, content, browser)
+#   ./dev.sh build    release build into dist/ (deploy that folder)
+#   ./dev.sh bench    release build, then print size and first-render figures
+#
+# Each command first installs what it needs and is missing: the wasm target, Trunk,
+# wasm-bindgen-cli (the version in Cargo.lock), wasm-opt (npm), and for tests Chromium and
+# chromedriver (Debian packages).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+TRUNK_VERSION=0.21.14
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+ensure_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing Trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+  # Trunk uses the wasm-bindgen on PATH only when it matches the crate in Cargo.lock exactly.
+  local wb
+  wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb" ]; then
+    say "installing wasm-bindgen-cli $wb (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wb"
+  fi
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+ensure_browser() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Chromium and chromedriver"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium chromium-driver
+  fi
+}
+
+build_release() {
+  say "release build into dist/"
+  trunk build --release --offline
+}
+
+case "${1:-}" in
+  serve)
+    ensure_build_tools
+    exec trunk serve --offline --address 127.0.0.1 --port "${PORT:-8080}"
+    ;;
+  build)
+    ensure_build_tools
+    build_release
+    ;;
+  test)
+    ensure_build_tools
+    ensure_browser
+    say "cargo fmt --check"
+    cargo fmt --all -- --check
+    say "clippy (native and wasm)"
+    cargo clippy --all-targets -- -D warnings
+    cargo clippy --target wasm32-unknown-unknown --bin pyroad -- -D warnings
+    build_release
+    say "tests"
+    CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" cargo test -- --test-threads 2
+    ;;
+  bench)
+    ensure_build_tools
+    ensure_browser
+    build_release
+    CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" cargo bench --bench shell
+    ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

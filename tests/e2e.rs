@@ -1,0 +1,265 @@
+//! The release build in real headless Chromium: roadmap, lessons, deep links, progress.
+//!
+//! Needs `dist/` (built by `./dev.sh test` before the tests run) and chromedriver.
+
+mod support;
+
+use support::{Browser, StaticServer, dist_dir};
+
+const LESSONS: usize = 49;
+
+fn server() -> StaticServer {
+    StaticServer::start(dist_dir(), "/")
+}
+
+#[tokio::test]
+async fn roadmap_shows_all_five_stages_and_every_lesson() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    assert_eq!(b.count(".stage").await, 5);
+    assert_eq!(b.count(".topic").await, 23);
+    assert_eq!(b.count(".lesson-node").await, LESSONS);
+    assert_eq!(
+        b.count(".lesson-node[data-status=\"not-started\"]").await,
+        LESSONS
+    );
+    assert!(
+        b.text("#overall-progress")
+            .await
+            .contains(&format!("0 of {LESSONS} lessons done"))
+    );
+    let title = b.client.title().await.unwrap();
+    assert!(title.contains("PyRoad"), "{title}");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn clicking_a_lesson_opens_it_and_back_returns_to_the_roadmap() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find("a.lesson-node[data-lesson=\"control-flow\"]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find("article.lesson[data-lesson=\"control-flow\"] .code-block")
+        .await;
+    assert_eq!(b.text("main h1").await, "Control flow");
+    assert!(b.text("nav.breadcrumb").await.contains("Foundations"));
+    assert!(
+        b.count(".code-block .tok-keyword").await > 0,
+        "Python is highlighted"
+    );
+    assert!(b.client.title().await.unwrap().starts_with("Control flow"));
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("#/lesson/control-flow")
+    );
+    assert_eq!(
+        b.attr("a[rel=prev]", "href").await.as_deref(),
+        Some("#/lesson/syntax-and-variables")
+    );
+
+    b.client.back().await.unwrap();
+    b.find(".lesson-node").await;
+    // Opening a lesson marks it in progress.
+    assert_eq!(
+        b.attr("a.lesson-node[data-lesson=\"control-flow\"]", "data-status")
+            .await
+            .as_deref(),
+        Some("in-progress")
+    );
+    b.client.forward().await.unwrap();
+    b.find("article.lesson[data-lesson=\"control-flow\"]").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn deep_links_work_under_a_sub_path() {
+    let site = StaticServer::start(dist_dir(), "/courses/python/");
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.find("article.lesson[data-lesson=\"functions\"] .prose")
+        .await;
+    assert_eq!(b.text("main h1").await, "Functions");
+    // Next leads on through the course, crossing into the next topic.
+    b.find("a[rel=next]").await.click().await.unwrap();
+    b.find("article.lesson[data-lesson=\"lists-tuples-sets\"] .prose")
+        .await;
+    assert!(b.text("nav.breadcrumb").await.contains("Data structures"));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn unknown_routes_show_a_helpful_page() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/function")).await;
+    b.find(".not-found").await;
+    let text = b.text(".not-found").await;
+    assert!(text.contains("isn't on the roadmap"), "{text}");
+    // It suggests the lesson that was probably meant.
+    assert!(
+        b.count(".not-found a[href=\"#/lesson/functions\"]").await == 1,
+        "{text}"
+    );
+    b.find(".not-found a.button").await.click().await.unwrap();
+    b.find(".lesson-node").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn marking_done_survives_a_reload_and_shows_on_the_roadmap() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/dictionaries")).await;
+    let button = b.find("#mark-done").await;
+    assert_eq!(
+        button.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("false")
+    );
+    button.click().await.unwrap();
+    b.wait_until("document.querySelector('#mark-done').getAttribute('aria-pressed') === 'true'")
+        .await;
+
+    b.client.refresh().await.unwrap();
+    b.find("article.lesson .prose").await;
+    assert_eq!(
+        b.attr("#mark-done", "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+
+    b.goto(&site.url("#/")).await;
+    b.find(".lesson-node").await;
+    assert_eq!(
+        b.attr("a.lesson-node[data-lesson=\"dictionaries\"]", "data-status")
+            .await
+            .as_deref(),
+        Some("done")
+    );
+    assert!(
+        b.text("#overall-progress")
+            .await
+            .contains(&format!("1 of {LESSONS} lessons done"))
+    );
+    let stored = b.js("return localStorage.getItem('pyroad/progress')").await;
+    assert!(
+        stored.as_str().unwrap().contains("\"schema\":1"),
+        "{stored}"
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn corrupt_progress_is_kept_aside_and_the_app_still_renders() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    b.js("localStorage.setItem('pyroad/progress', '{\"schema\":1,\"lessons\":{broken')")
+        .await;
+    b.client.refresh().await.unwrap();
+    b.find(".lesson-node").await;
+    assert_eq!(b.count(".lesson-node").await, LESSONS);
+    let notice = b.text("#storage-notice").await;
+    assert!(
+        notice.contains("couldn't be read") && notice.contains("pyroad/progress.backup"),
+        "{notice}"
+    );
+    let backup = b
+        .js("return localStorage.getItem('pyroad/progress.backup')")
+        .await;
+    assert_eq!(backup.as_str(), Some("{\"schema\":1,\"lessons\":{broken"));
+
+    // Progress made afterwards is saved normally, and the backup is untouched.
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.find("#mark-done").await.click().await.unwrap();
+    b.wait_until("(localStorage.getItem('pyroad/progress') || '').includes('\"functions\"')")
+        .await;
+    let backup = b
+        .js("return localStorage.getItem('pyroad/progress.backup')")
+        .await;
+    assert_eq!(backup.as_str(), Some("{\"schema\":1,\"lessons\":{broken"));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn progress_from_a_newer_version_is_not_overwritten_silently() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    let future = r#"{"schema":7,"lessons":{"functions":{"opened_at":1,"done_at":2}}}"#;
+    b.js(&format!(
+        "localStorage.setItem('pyroad/progress', {})",
+        serde_json::to_string(future).unwrap()
+    ))
+    .await;
+    b.client.refresh().await.unwrap();
+    let notice = b.text("#storage-notice").await;
+    assert!(notice.contains("newer version of PyRoad"), "{notice}");
+    let backup = b
+        .js("return localStorage.getItem('pyroad/progress.backup')")
+        .await;
+    assert_eq!(backup.as_str(), Some(future));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn two_tabs_see_each_others_progress() {
+    let site = server();
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    let roadmap_tab = b.client.window().await.unwrap();
+    let lesson_tab = b.client.new_window(true).await.unwrap().handle;
+    b.client.switch_to_window(lesson_tab).await.unwrap();
+    b.goto(&site.url("#/lesson/file-handling")).await;
+    b.find("#mark-done").await.click().await.unwrap();
+    b.client.switch_to_window(roadmap_tab).await.unwrap();
+    b.wait_until("document.querySelector('a.lesson-node[data-lesson=\"file-handling\"]').dataset.status === 'done'").await;
+    assert!(
+        b.text("#overall-progress")
+            .await
+            .contains(&format!("1 of {LESSONS} lessons done"))
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn without_storage_the_app_works_and_says_progress_wont_be_kept() {
+    // A frame from another site, with third-party storage blocked: localStorage throws there.
+    let site = server();
+    let host = StaticServer::start(dist_dir(), "/host/");
+    host.add_page(
+        "index.html",
+        &format!(
+            "<!doctype html><title>Host</title><iframe id=course style=\"width:1000px;height:800px\" src=\"http://localhost:{}/#/lesson/functions\"></iframe>",
+            site.port
+        ),
+    );
+    let b =
+        Browser::start_with(serde_json::json!({ "profile.block_third_party_cookies": true })).await;
+    b.goto(&host.url("")).await;
+    let frame = b.find("#course").await;
+    frame.enter_frame().await.unwrap();
+    b.find("article.lesson[data-lesson=\"functions\"] .prose")
+        .await;
+    let notice = b.text("#storage-notice").await;
+    assert!(
+        notice.contains("progress will last only until you close this tab"),
+        "{notice}"
+    );
+    // Marking done still works for the session.
+    b.find("#mark-done").await.click().await.unwrap();
+    b.wait_until("document.querySelector('#mark-done').getAttribute('aria-pressed') === 'true'")
+        .await;
+    b.close().await;
+}

@@ -1,0 +1,283 @@
+//! End-to-end test support: the built site served on 127.0.0.1, and headless Chromium driven
+//! over WebDriver (chromedriver).
+
+#![allow(dead_code)] // Each test binary uses a different part of this module.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The release build that `./dev.sh test` makes before running the tests.
+pub fn dist_dir() -> PathBuf {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no build: run `./dev.sh test`, which builds the site before testing it",
+        dist.display()
+    );
+    dist
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A static file server for one folder, mounted at a path prefix (e.g. `/courses/python/`).
+/// Extra in-memory pages can be added, such as a host page that embeds the site.
+pub struct StaticServer {
+    pub port: u16,
+    mount: String,
+    running: Arc<AtomicBool>,
+    extra: Arc<Mutex<HashMap<String, String>>>,
+}
+
+impl StaticServer {
+    pub fn start(root: PathBuf, mount: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let port = listener.local_addr().unwrap().port();
+        let running = Arc::new(AtomicBool::new(true));
+        let extra: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+        let (run, pages, prefix) = (running.clone(), extra.clone(), mount.to_owned());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if !run.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (root, prefix, pages) = (root.clone(), prefix.clone(), pages.clone());
+                std::thread::spawn(move || serve(stream, &root, &prefix, &pages));
+            }
+        });
+        Self {
+            port,
+            mount: mount.to_owned(),
+            running,
+            extra,
+        }
+    }
+
+    /// URL of `path` (relative to the mount point) on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}{}", self.port, self.mount, path)
+    }
+
+    pub fn add_page(&self, path: &str, html: &str) {
+        self.extra
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), html.to_owned());
+    }
+
+    /// Stops answering: later connections are refused.
+    pub fn stop(&self) {
+        self.running.store(false, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag and drops the listener.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn serve(mut stream: TcpStream, root: &Path, mount: &str, extra: &Mutex<HashMap<String, String>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Skip the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let found = path.strip_prefix(mount).map(|rel| {
+        let rel = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_owned()
+        };
+        if let Some(page) = extra.lock().unwrap().get(&rel) {
+            return Some((page.clone().into_bytes(), "text/html; charset=utf-8"));
+        }
+        if rel.split('/').any(|part| part == "..") {
+            return None;
+        }
+        let file = root.join(&rel);
+        std::fs::read(&file).ok().map(|body| (body, mime(&file)))
+    });
+    let response = match found.flatten() {
+        Some((body, kind)) => {
+            let mut head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            head.extend(body);
+            head
+        }
+        None => {
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"
+                .to_vec()
+        }
+    };
+    let _ = stream.write_all(&response);
+}
+
+/// Headless Chromium with a fresh profile, driven through chromedriver.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        Self::start_with(serde_json::json!({})).await
+    }
+
+    /// Starts Chromium with extra Chrome preferences (`prefs` in chromeOptions).
+    pub async fn start_with(prefs: serde_json::Value) -> Self {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("can't start {chromedriver} ({e}): run `./dev.sh test`, which installs it")
+            });
+        let profile =
+            std::env::temp_dir().join(format!("pyroad-chromium-{port}-{}", std::process::id()));
+        let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "prefs": prefs,
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Self {
+                        client,
+                        driver,
+                        profile,
+                    };
+                }
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver didn't start a browser: {last_error}");
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Waits (up to 20 s) for an element and returns it.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("query")
+            .len()
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("element text")
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.expect("attribute")
+    }
+
+    /// Runs JavaScript in the page and returns its result.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls `condition` (JavaScript returning a boolean) until true, for up to 20 s.
+    pub async fn wait_until(&self, condition: &str) {
+        let script = format!("return !!({condition});");
+        for _ in 0..200 {
+            if self.js(&script).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for: {condition}");
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    // Also runs when a test fails, so no browser outlives its test.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
