@@ -1,0 +1,111 @@
+//! Prints the size of the app shell and the time to the first roadmap render, next to a static
+//! HTML page of the same roadmap served the same way. Run with `./dev.sh bench`.
+//!
+//! Budgets (reported, not enforced): shell ≤ 200 KB brotli; first render ≤ 1.5× the static page.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::Write;
+use support::{Browser, StaticServer, dist_dir};
+
+const RUNS: usize = 7;
+
+fn brotli_size(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes).unwrap();
+    }
+    out.len()
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+/// Resolves with the paint time (ms since navigation) of the element marked `elementtiming="roadmap"`.
+const PAINT_TIME: &str = r#"
+const done = arguments[arguments.length - 1];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.identifier === 'roadmap') done(e.renderTime || e.loadTime);
+  }
+}).observe({ type: 'element', buffered: true });
+setTimeout(() => done(null), 20000);
+"#;
+
+async fn first_render(url: &str) -> f64 {
+    let b = Browser::start().await;
+    b.goto(url).await;
+    let time = b
+        .client
+        .execute_async(PAINT_TIME, vec![])
+        .await
+        .expect("timing script");
+    b.close().await;
+    time.as_f64()
+        .unwrap_or_else(|| panic!("{url}: the roadmap was never painted"))
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let dist = dist_dir();
+    println!("PyRoad shell (release build in {})", dist.display());
+    println!("  {:<44} {:>10} {:>10}", "file", "raw", "brotli");
+    let (mut raw_total, mut br_total) = (0, 0);
+    let mut files: Vec<_> = std::fs::read_dir(&dist)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let br = brotli_size(&bytes);
+        raw_total += bytes.len();
+        br_total += br;
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        println!("  {name:<44} {:>10} {:>10}", kb(bytes.len()), kb(br));
+    }
+    println!(
+        "  {:<44} {:>10} {:>10}   (budget 200 KB brotli)",
+        "total (index.html carries the course data)",
+        kb(raw_total),
+        kb(br_total)
+    );
+
+    // The static twin: the roadmap exactly as the app rendered it, with the same stylesheet.
+    let site = StaticServer::start(dist.clone(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    let snapshot = b
+        .js("document.querySelectorAll('script').forEach(s => s.remove()); \
+             document.querySelectorAll('link[rel=modulepreload], link[rel=preload]').forEach(l => l.remove()); \
+             return '<!doctype html>' + document.documentElement.outerHTML;")
+        .await;
+    b.close().await;
+    site.add_page("static-roadmap.html", snapshot.as_str().expect("page html"));
+
+    let mut app = Vec::new();
+    let mut page = Vec::new();
+    for _ in 0..RUNS {
+        app.push(first_render(&site.url("")).await);
+        page.push(first_render(&site.url("static-roadmap.html")).await);
+    }
+    let (app, page) = (median(app), median(page));
+    println!("First roadmap paint, cold cache, median of {RUNS} runs (Element Timing):");
+    println!("  app          {app:>7.0} ms");
+    println!("  static page  {page:>7.0} ms");
+    println!("  ratio        {:>7.2}    (budget 1.5)", app / page);
+}
