@@ -34,13 +34,6 @@ pub fn Roadmap() -> impl IntoView {
                 })
         })
     };
-    let road = NodeRef::<leptos::html::Ol>::new();
-    Effect::new(move |_| {
-        // Lets the benchmark time the first paint of the road (Element Timing API).
-        if let Some(road) = road.get() {
-            let _ = road.set_attribute("elementtiming", "roadmap");
-        }
-    });
     view! {
         <main id="main" class="page roadmap" tabindex="-1">
             <section class="roadmap-intro" aria-labelledby="roadmap-title">
@@ -73,7 +66,7 @@ pub fn Roadmap() -> impl IntoView {
                     })}
                 </div>
             </section>
-            <ol class="road" node_ref=road>
+            <ol class="road">
                 {course.stages.iter().enumerate().map(|(i, stage)| view! { <StageStop number=i + 1 stage/> }).collect_view()}
             </ol>
         </main>
