@@ -120,7 +120,11 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="#/">
-                <span class="brand-mark" aria-hidden="true">"🐍"</span>
+                <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+                    <path d="M6 27 C6 17 26 17 26 7" />
+                    <circle cx="6" cy="27" r="3.5" />
+                    <circle cx="26" cy="6" r="3.5" />
+                </svg>
                 {course.title.clone()}
             </a>
             <nav aria-label="Site">
