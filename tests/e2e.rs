@@ -275,15 +275,28 @@ async fn the_chosen_theme_is_remembered() {
     b.goto(&site.url("")).await;
     let toggle = b.find(".theme-toggle").await;
     // Headless Chromium reports a light system theme, so the first press picks dark.
-    assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
+    assert_eq!(
+        toggle.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("false")
+    );
     toggle.click().await.unwrap();
-    b.wait_until("document.documentElement.dataset.theme === 'dark'").await;
+    b.wait_until("document.documentElement.dataset.theme === 'dark'")
+        .await;
     let background = "getComputedStyle(document.body).backgroundColor";
-    assert_eq!(b.js(&format!("return {background}")).await, "rgb(20, 23, 29)");
+    assert_eq!(
+        b.js(&format!("return {background}")).await,
+        "rgb(20, 23, 29)"
+    );
 
     b.client.refresh().await.unwrap();
     b.find(".lesson-node").await;
-    assert_eq!(b.js("return document.documentElement.dataset.theme").await, "dark");
-    assert_eq!(b.attr(".theme-toggle", "aria-pressed").await.as_deref(), Some("true"));
+    assert_eq!(
+        b.js("return document.documentElement.dataset.theme").await,
+        "dark"
+    );
+    assert_eq!(
+        b.attr(".theme-toggle", "aria-pressed").await.as_deref(),
+        Some("true")
+    );
     b.close().await;
 }
