@@ -49,6 +49,23 @@ ensure_browser() {
   fi
 }
 
+# Trunk runs this after each build (Trunk.toml), with the build folder in TRUNK_STAGING_DIR.
+post_build() {
+  local out="$TRUNK_STAGING_DIR"
+  # The course: checked, compiled, and embedded in index.html.
+  cargo run --quiet --bin pyroad-content -- content "$out"
+  # Python: the worker, its runner module, and the Pyodide files it boots from.
+  cp src/js/python-worker.js src/python/pyroad_runner.py "$out/"
+  mkdir -p "$out/pyodide"
+  local f
+  for f in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json; do
+    cp "node_modules/pyodide/$f" "$out/pyodide/"
+  done
+  # The code editor, bundled from npm; loaded only by pages with exercises.
+  node_modules/.bin/esbuild src/js/editor.js --bundle --format=esm --minify --log-level=warning \
+    --outfile="$out/editor.js"
+}
+
 build_release() {
   say "release build into dist/"
   trunk build --release --offline
@@ -58,6 +75,9 @@ case "${1:-}" in
   serve)
     ensure_build_tools
     exec trunk serve --offline --address 127.0.0.1 --port "${PORT:-8080}"
+    ;;
+  post-build)
+    post_build
     ;;
   build)
     ensure_build_tools

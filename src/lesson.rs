@@ -80,6 +80,17 @@ pub struct Exercise {
     pub tests: Tests,
     pub hints: Vec<String>,
     pub solution: String,
+    /// Also compare the learner's function with the solution's on generated inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Compare>,
+}
+
+/// A `python compare <function>` block: its code defines `cases(rng)`, which yields argument
+/// tuples; the learner's function must return what the reference solution returns for each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compare {
+    pub function: String,
+    pub generator: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,3 +11,4 @@ pub mod lesson;
 pub mod markdown;
 pub mod progress;
 pub mod route;
+pub mod runner;

@@ -8,7 +8,8 @@ use crate::course::is_valid_id;
 use crate::error::{ContentError, line_of};
 use crate::highlight::{escape_html, python_html};
 use crate::lesson::{
-    Block, CalloutKind, ChoiceOption, CodeBlock, Exercise, Lesson, Question, TestStyle, Tests,
+    Block, CalloutKind, ChoiceOption, CodeBlock, Compare, Exercise, Lesson, Question, TestStyle,
+    Tests,
 };
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
@@ -622,7 +623,9 @@ impl LessonParser<'_> {
                     let mut words = info.split_whitespace();
                     let (lang, role) = (words.next().unwrap_or(""), words.next());
                     let field = match (kind, lang, role) {
-                        ("exercise", "python", Some(r @ ("starter" | "tests" | "solution"))) => Some(r),
+                        ("exercise", "python", Some(r @ ("starter" | "tests" | "solution" | "compare"))) => {
+                            Some(r)
+                        }
                         ("predict", "python", None) => Some("code"),
                         ("predict", "output", None) => Some("output"),
                         _ => None,
@@ -633,6 +636,7 @@ impl LessonParser<'_> {
                                 "starter" => "starter",
                                 "tests" => "tests",
                                 "solution" => "solution",
+                                "compare" => "compare",
                                 "code" => "code",
                                 _ => "output",
                             };
@@ -747,6 +751,32 @@ impl LessonParser<'_> {
             .remove("starter")
             .map(|(c, _, _)| c)
             .unwrap_or_default();
+        let compare = f
+            .code
+            .remove("compare")
+            .and_then(|(generator, cline, info)| {
+                let function = info.split_whitespace().nth(2).unwrap_or("");
+                let is_name = !function.is_empty()
+                    && !function.starts_with(|c: char| c.is_ascii_digit())
+                    && function.chars().all(|c| c.is_alphanumeric() || c == '_');
+                if !is_name {
+                    self.error(
+                        cline,
+                        "name the function to compare: ```python compare my_function",
+                    );
+                    return None;
+                }
+                if !generator.contains("def cases(") {
+                    self.error(
+                        cline,
+                        "a compare block defines `def cases(rng):` that yields argument tuples",
+                    );
+                }
+                Some(Compare {
+                    function: function.to_owned(),
+                    generator,
+                })
+            });
         let (tests, _, _) = tests?;
         let (solution, _, _) = solution?;
         Some(Block::Exercise(Exercise {
@@ -760,6 +790,7 @@ impl LessonParser<'_> {
             },
             hints: f.hints,
             solution,
+            compare,
         }))
     }
 
@@ -938,6 +969,25 @@ After.
         assert_eq!(ex.hints.len(), 2);
         assert!(ex.hints[0].contains("<code>%</code>"));
         assert!(lesson.has_python());
+    }
+
+    #[test]
+    fn compare_blocks_name_a_function_and_define_cases() {
+        let block = "```python compare sum_evens\ndef cases(rng):\n    yield ([1, 2],)\n```\n\n";
+        let lesson =
+            parse(&EXERCISE.replace("> [!HINT]\n> Use", &format!("{block}> [!HINT]\n> Use")));
+        let compare = lesson.exercises().next().unwrap().compare.clone().unwrap();
+        assert_eq!(compare.function, "sum_evens");
+        assert!(compare.generator.starts_with("def cases(rng):"));
+        let nameless = EXERCISE.replace(
+            "> [!HINT]\n> Use",
+            &format!("{}> [!HINT]\n> Use", block.replace(" sum_evens", "")),
+        );
+        assert!(
+            errors(&nameless)
+                .iter()
+                .any(|e| e.contains("name the function to compare"))
+        );
     }
 
     #[test]

@@ -19,6 +19,24 @@ const MIGRATIONS: [fn(Value) -> Value; (SCHEMA - 1) as usize] = [];
 pub struct Progress {
     #[serde(default)]
     pub lessons: BTreeMap<String, LessonProgress>,
+    /// Keyed by `<lesson id>/<exercise id>`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exercises: BTreeMap<String, ExerciseProgress>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExerciseProgress {
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solved_at: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solution_viewed_at: Option<Millis>,
+}
+
+/// The progress key of an exercise.
+pub fn exercise_key(lesson: &str, exercise: &str) -> String {
+    format!("{lesson}/{exercise}")
 }
 
 /// Milliseconds since the Unix epoch.
@@ -102,6 +120,47 @@ impl Progress {
         entry.done_at = done.then_some(entry.done_at.unwrap_or(now));
     }
 
+    pub fn exercise(&self, lesson: &str, exercise: &str) -> ExerciseProgress {
+        self.exercises
+            .get(&exercise_key(lesson, exercise))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Records a Check of an exercise. When every exercise of the lesson (`all`) is solved, the
+    /// lesson is done.
+    pub fn record_check(
+        &mut self,
+        lesson: &str,
+        exercise: &str,
+        all: &[&str],
+        solved: bool,
+        now: Millis,
+    ) {
+        let entry = self
+            .exercises
+            .entry(exercise_key(lesson, exercise))
+            .or_default();
+        entry.attempts += 1;
+        if solved && entry.solved_at.is_none() {
+            entry.solved_at = Some(now);
+        }
+        if all
+            .iter()
+            .all(|e| self.exercise(lesson, e).solved_at.is_some())
+        {
+            self.set_done(lesson, true, now);
+        }
+    }
+
+    pub fn record_solution_viewed(&mut self, lesson: &str, exercise: &str, now: Millis) {
+        let entry = self
+            .exercises
+            .entry(exercise_key(lesson, exercise))
+            .or_default();
+        entry.solution_viewed_at.get_or_insert(now);
+    }
+
     pub fn done_count<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> usize {
         ids.into_iter()
             .filter(|id| self.status(id) == Status::Done)
@@ -126,6 +185,25 @@ impl Progress {
                 },
             };
             self.lessons.insert(new.clone(), merged);
+        }
+        let prefixes: Vec<(String, &String)> = renamed
+            .iter()
+            .map(|(old, new)| (format!("{old}/"), new))
+            .collect();
+        let moved: Vec<String> = self
+            .exercises
+            .keys()
+            .filter(|k| prefixes.iter().any(|(p, _)| k.starts_with(p.as_str())))
+            .cloned()
+            .collect();
+        for key in moved {
+            let (prefix, new) = prefixes
+                .iter()
+                .find(|(p, _)| key.starts_with(p.as_str()))
+                .expect("filtered above");
+            let value = self.exercises.remove(&key).expect("listed above");
+            let new_key = format!("{new}/{}", &key[prefix.len()..]);
+            self.exercises.entry(new_key).or_insert(value);
         }
     }
 
@@ -193,6 +271,31 @@ mod tests {
     }
 
     #[test]
+    fn solving_every_exercise_finishes_the_lesson() {
+        let mut p = Progress::default();
+        let all = ["a", "b"];
+        p.record_check("l", "a", &all, false, 1);
+        p.record_check("l", "a", &all, true, 2);
+        assert_eq!(
+            p.exercise("l", "a"),
+            ExerciseProgress {
+                attempts: 2,
+                solved_at: Some(2),
+                solution_viewed_at: None
+            }
+        );
+        assert_eq!(p.status("l"), Status::NotStarted);
+        p.record_solution_viewed("l", "b", 3);
+        p.record_check("l", "b", &all, true, 4);
+        assert_eq!(p.status("l"), Status::Done);
+        assert_eq!(p.exercise("l", "b").solution_viewed_at, Some(3));
+        // A later failed check doesn't take a solve back.
+        p.record_check("l", "a", &all, false, 5);
+        assert_eq!(p.exercise("l", "a").solved_at, Some(2));
+        assert_eq!(decode(&p.encode(), &no_renames()), Ok(p));
+    }
+
+    #[test]
     fn round_trips_through_the_stored_form() {
         let mut p = Progress::default();
         p.mark_opened("a", 1);
@@ -244,5 +347,10 @@ mod tests {
             }
         );
         assert_eq!(p.lessons.len(), 2);
+
+        let raw =
+            r#"{"schema":1,"lessons":{},"exercises":{"loops/count":{"attempts":1,"solved_at":4}}}"#;
+        let p = decode(raw, &renamed).unwrap();
+        assert_eq!(p.exercise("control-flow", "count").solved_at, Some(4));
     }
 }

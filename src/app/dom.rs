@@ -54,3 +54,13 @@ pub fn prefers_dark() -> bool {
         .flatten()
         .is_some_and(|m| m.matches())
 }
+
+/// Asks the learner to confirm with the browser's own dialog.
+pub fn confirm(message: &str) -> bool {
+    window().confirm_with_message(message).unwrap_or(false)
+}
+
+/// A random seed for generated test inputs, so no two Checks use the same cases.
+pub fn random_seed() -> u32 {
+    (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+}

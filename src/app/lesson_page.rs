@@ -1,13 +1,15 @@
 //! A lesson: breadcrumb, its blocks, "mark as done", and the way to the previous and next lessons.
 
+use super::console::Console;
 use super::dom::{copy_text, fetch_text, set_title};
 use super::store::ProgressStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::course::{Course, LessonRef};
-use pyroad::lesson::{Block, CodeBlock, Exercise, Lesson, Question};
+use pyroad::lesson::{Block, CodeBlock, Lesson, Question};
 use pyroad::progress::Status;
 use pyroad::route::Route;
+use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Request};
 
 async fn load_lesson(file: String) -> Result<Lesson, String> {
     let text = fetch_text(&file).await?;
@@ -65,7 +67,15 @@ pub fn LessonPage(id: String) -> impl IntoView {
                             <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
                         </div>
                     }.into_any(),
-                    Some(Ok(lesson)) => lesson.blocks.into_iter().map(render_block).collect_view().into_any(),
+                    Some(Ok(lesson)) => {
+                        if lesson.has_python() {
+                            // Start Python now, so the first Run doesn't wait for it.
+                            super::python::warm_up();
+                        }
+                        let id = lesson.id.clone();
+                        let exercises: Vec<String> = lesson.exercises().map(|e| e.id.clone()).collect();
+                        lesson.blocks.into_iter().map(|b| render_block(b, &id, &exercises)).collect_view().into_any()
+                    }
                 }}
             </article>
             <DoneButton id=info.id.clone()/>
@@ -121,7 +131,7 @@ fn DoneButton(id: String) -> impl IntoView {
     }
 }
 
-fn render_block(block: Block) -> AnyView {
+fn render_block(block: Block, lesson_id: &str, exercises: &[String]) -> AnyView {
     match block {
         Block::Prose { html } => view! { <div class="prose" inner_html=html></div> }.into_any(),
         Block::Callout { kind, html } => view! {
@@ -131,57 +141,84 @@ fn render_block(block: Block) -> AnyView {
             </aside>
         }
         .into_any(),
+        Block::Code(code) if code.runnable => {
+            view! { <Code code namespace=format!("lesson:{lesson_id}")/> }.into_any()
+        }
         Block::Code(code) => view! { <Code code/> }.into_any(),
-        Block::Exercise(exercise) => render_exercise(exercise),
+        Block::Exercise(exercise) => view! {
+            <super::exercise::ExerciseView
+                exercise
+                lesson_id=lesson_id.to_owned()
+                all_exercises=exercises.to_vec()
+            />
+        }
+        .into_any(),
         Block::Question(question) => render_question(question),
     }
 }
 
+/// A code block with a Copy button; runnable Python also gets Run, Stop and a console.
+/// `namespace` is the lesson's shared namespace, used by blocks marked `shared`.
 #[component]
-fn Code(code: CodeBlock) -> impl IntoView {
+pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     let source = code.code.clone();
+    let pre = NodeRef::<leptos::html::Pre>::new();
     let copy = move |_| {
         let source = source.clone();
         spawn_local(async move {
-            copied.set(Some(copy_text(&source).await));
+            let ok = copy_text(&source).await;
+            if !ok {
+                // No clipboard access (e.g. plain http): select the code for Ctrl+C instead.
+                if let (Some(pre), Ok(Some(selection))) =
+                    (pre.get_untracked(), super::dom::window().get_selection())
+                {
+                    let _ = selection.select_all_children(&pre);
+                }
+            }
+            copied.set(Some(ok));
         });
+    };
+    let console = Console::new();
+    let runnable = code.runnable;
+    let run_source = code.code.clone();
+    let timeout = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let namespace = if code.shared {
+        namespace
+    } else {
+        String::new()
+    };
+    let run = move || {
+        let (code, namespace) = (run_source.clone(), namespace.clone());
+        console.start(
+            move |id| Request::Run {
+                id,
+                code,
+                namespace,
+            },
+            timeout,
+            |_| {},
+        );
     };
     view! {
         <figure class="code-block" data-language=code.language.clone() data-runnable=code.runnable.to_string()>
             <div class="code-toolbar">
                 <span class="code-language">{code.language.clone()}</span>
-                <button type="button" class="copy" on:click=copy>
-                    {move || match copied.get() {
-                        None => "Copy",
-                        Some(true) => "Copied ✓",
-                        Some(false) => "Select and copy",
-                    }}
-                </button>
+                <span class="code-actions">
+                    <button type="button" class="copy" on:click=copy>
+                        {move || match copied.get() {
+                            None => "Copy",
+                            Some(true) => "Copied ✓",
+                            Some(false) => "Selected: press Ctrl+C",
+                        }}
+                    </button>
+                    {runnable.then(|| console.buttons("▶ Run", run))}
+                </span>
             </div>
-            <pre><code class=format!("language-{}", code.language) inner_html=code.html></code></pre>
+            <pre node_ref=pre><code class=format!("language-{}", code.language) inner_html=code.html></code></pre>
+            {runnable.then(|| console.view())}
         </figure>
     }
-}
-
-/// Exercises become interactive with the Python runner; until then they read as a task.
-fn render_exercise(exercise: Exercise) -> AnyView {
-    let starter = CodeBlock {
-        language: "python".into(),
-        html: pyroad::highlight::python_html(&exercise.starter),
-        code: exercise.starter,
-        runnable: false,
-        shared: false,
-        timeout_secs: None,
-    };
-    view! {
-        <section class="exercise" data-exercise=exercise.id>
-            <h2 class="block-label">{exercise.title.unwrap_or_else(|| "Exercise".into())}</h2>
-            <div class="prose" inner_html=exercise.prompt_html></div>
-            <Code code=starter/>
-        </section>
-    }
-    .into_any()
 }
 
 /// Questions become answerable with the quiz engine; until then the prompt is shown.

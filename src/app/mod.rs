@@ -1,7 +1,11 @@
 //! The browser app: a thin layer of Leptos components over the pure core.
 
+mod console;
 mod dom;
+mod editor;
+mod exercise;
 mod lesson_page;
+mod python;
 mod roadmap;
 mod store;
 
@@ -130,6 +134,7 @@ fn Header() -> impl IntoView {
             <nav aria-label="Site">
                 <a href="#/">"Roadmap"</a>
             </nav>
+            <PythonStatus/>
             <button
                 type="button"
                 class="theme-toggle"
@@ -140,6 +145,24 @@ fn Header() -> impl IntoView {
                 " Dark theme"
             </button>
         </header>
+    }
+}
+
+/// Where Python is: loading, ready, running, or failed (with why).
+#[component]
+fn PythonStatus() -> impl IntoView {
+    let status = python::status();
+    let state = move || match status.get() {
+        python::Status::Idle => None,
+        python::Status::Loading => Some(("loading", "Python: starting…".to_owned())),
+        python::Status::Ready { python, .. } => Some(("ready", format!("Python {python}: ready"))),
+        python::Status::Running => Some(("running", "Python: running".to_owned())),
+        python::Status::Failed(error) => Some(("failed", format!("Python unavailable: {error}"))),
+    };
+    move || {
+        state().map(|(key, text)| {
+            view! { <span id="python-status" class="python-status" data-state=key role="status">{text}</span> }
+        })
     }
 }
 

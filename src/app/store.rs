@@ -189,3 +189,35 @@ impl Theme {
         }
     }
 }
+
+/// The learner's code for one exercise, saved on every edit under its own key.
+pub struct SavedCode {
+    key: String,
+}
+
+impl SavedCode {
+    pub fn new(lesson: &str, exercise: &str) -> Self {
+        Self {
+            key: format!("pyroad/code/{lesson}/{exercise}"),
+        }
+    }
+
+    pub fn load(&self) -> Option<String> {
+        storage_available()
+            .then(|| LocalStorage::raw().get_item(&self.key).ok().flatten())
+            .flatten()
+    }
+
+    /// Saves; on failure the learner is told (their code stays in the editor).
+    pub fn save(&self, code: &str, store: ProgressStore) {
+        if store.available && LocalStorage::raw().set_item(&self.key, code).is_err() {
+            store.notice.set(Some(Notice::SaveFailed));
+        }
+    }
+
+    pub fn clear(&self) {
+        if storage_available() {
+            let _ = LocalStorage::raw().remove_item(&self.key);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! A program's console: streamed output (as text, never HTML), errors explained, `input()`,
+//! and Run/Stop. Code examples and exercises share it.
+
+use super::python::{self, Event, Finished};
+use leptos::prelude::*;
+use pyroad::runner::{Outcome, PyError, Request, Stream};
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Idle,
+    Running { id: u32, prompt: Option<String> },
+}
+
+/// The signals of one console; `Copy`, so buttons and views share it freely.
+#[derive(Clone, Copy)]
+pub struct Console {
+    chunks: RwSignal<Vec<(Stream, String)>>,
+    state: RwSignal<State>,
+    error: RwSignal<Option<PyError>>,
+    note: RwSignal<Option<String>>,
+}
+
+impl Console {
+    pub fn new() -> Self {
+        Self {
+            chunks: RwSignal::new(Vec::new()),
+            state: RwSignal::new(State::Idle),
+            error: RwSignal::new(None),
+            note: RwSignal::new(None),
+        }
+    }
+
+    pub fn running(self) -> bool {
+        self.state.with(|s| matches!(s, State::Running { .. }))
+    }
+
+    /// Starts a job; `on_done` sees how it ended (an exercise reads its test results there).
+    pub fn start(
+        self,
+        make: impl FnOnce(u32) -> Request,
+        timeout_secs: u32,
+        on_done: impl Fn(&Finished) + 'static,
+    ) {
+        if self.running() {
+            return;
+        }
+        self.chunks.set(Vec::new());
+        self.error.set(None);
+        self.note.set(Some("Running…".into()));
+        let id = python::run(make, timeout_secs, move |event| match event {
+            Event::Output(stream, text) => self.chunks.update(|c| match c.last_mut() {
+                Some((last, existing)) if *last == stream => existing.push_str(&text),
+                _ => c.push((stream, text)),
+            }),
+            Event::InputRequest(prompt) => self.state.update(|s| {
+                if let State::Running { prompt: p, .. } = s {
+                    *p = Some(prompt);
+                }
+            }),
+            Event::Finished(how) => {
+                self.state.set(State::Idle);
+                self.note.set(Some(summary(&how)));
+                if let Finished::Done { outcome, .. } = &how {
+                    let error = match outcome {
+                        Outcome::Run(run) => run.error.clone(),
+                        Outcome::Check(check) => check.error.clone(),
+                    };
+                    self.error.set(error);
+                }
+                on_done(&how);
+            }
+        });
+        self.state.set(State::Running { id, prompt: None });
+    }
+
+    pub fn stop(self) {
+        if let State::Running { id, .. } = self.state.get_untracked() {
+            python::stop(id);
+        }
+    }
+
+    fn answer(self, text: String) {
+        if let State::Running { id, .. } = self.state.get_untracked() {
+            self.state.set(State::Running { id, prompt: None });
+            python::send_input(id, text);
+        }
+    }
+
+    pub fn view(self) -> impl IntoView {
+        let has_output = move || {
+            !self.chunks.with(Vec::is_empty)
+                || self.error.with(Option::is_some)
+                || self.note.with(Option::is_some)
+        };
+        view! {
+            <Show when=has_output>
+                <div class="console" role="log" aria-live="polite" aria-label="Program output">
+                    <pre class="output">
+                        <For each=move || self.chunks.get().into_iter().enumerate() key=|(i, (_, text))| (*i, text.len()) let:chunk>
+                            <span class=if chunk.1.0 == Stream::Stderr { "stderr" } else { "stdout" }>{chunk.1.1}</span>
+                        </For>
+                    </pre>
+                    {move || self.state.with(|s| match s {
+                        State::Running { prompt: Some(prompt), .. } => Some(self.input_row(prompt.clone())),
+                        _ => None,
+                    })}
+                    {move || self.error.get().map(error_view)}
+                    {move || self.note.get().map(|note| view! { <p class="console-note">{note}</p> })}
+                </div>
+            </Show>
+        }
+    }
+
+    fn input_row(self, prompt: String) -> impl IntoView {
+        let field = NodeRef::<leptos::html::Input>::new();
+        Effect::new(move |_| {
+            if let Some(input) = field.get() {
+                let _ = input.focus();
+            }
+        });
+        let label = if prompt.trim().is_empty() {
+            "Your program is waiting for input".to_owned()
+        } else {
+            format!("Answer: {}", prompt.trim())
+        };
+        view! {
+            <form class="input-row" on:submit=move |ev| {
+                ev.prevent_default();
+                if let Some(input) = field.get() {
+                    self.answer(input.value());
+                }
+            }>
+                <label>
+                    <span class="visually-hidden">{label}</span>
+                    <input node_ref=field type="text" class="program-input" autocomplete="off" autocapitalize="off" spellcheck="false" />
+                </label>
+                <button type="submit">"Send"</button>
+            </form>
+        }
+    }
+
+    /// Run and Stop buttons for this console.
+    pub fn buttons(self, run_label: &'static str, on_run: impl Fn() + 'static) -> impl IntoView {
+        view! {
+            <button type="button" class="run" disabled=move || self.running() on:click=move |_| on_run()>
+                {run_label}
+            </button>
+            <button type="button" class="stop" hidden=move || !self.running() on:click=move |_| self.stop()>
+                "Stop"
+            </button>
+        }
+    }
+}
+
+fn summary(how: &Finished) -> String {
+    match how {
+        Finished::Done {
+            outcome,
+            elapsed_ms,
+            output_cut_total,
+        } => {
+            let mut note = match outcome {
+                Outcome::Run(run) => match &run.exit {
+                    Some(status) if !run.ok => {
+                        format!("The program ended with sys.exit({status}).")
+                    }
+                    Some(_) => "The program ended with sys.exit().".to_owned(),
+                    None if run.error.is_some() => "The program stopped with an error.".to_owned(),
+                    None => format!("Finished in {}.", duration(*elapsed_ms)),
+                },
+                Outcome::Check(_) => format!("Checked in {}.", duration(*elapsed_ms)),
+            };
+            if *output_cut_total > 0 {
+                note.push_str(&format!(
+                    " The output was cut: it printed {} characters, and only the first 100,000 are shown.",
+                    output_cut_total
+                ));
+            }
+            note
+        }
+        Finished::Stopped(None) => "Stopped.".to_owned(),
+        Finished::Stopped(Some(secs)) => format!(
+            "Stopped after {secs} seconds: the program was taking too long. Look for a loop that never ends."
+        ),
+        Finished::Failed(error) => error.clone(),
+    }
+}
+
+fn duration(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
+}
+
+fn error_view(error: PyError) -> impl IntoView {
+    view! {
+        <div class="py-error" role="alert">
+            <p class="py-error-title">{format!("{}: {}", error.kind, error.message)}</p>
+            {error.explanation().map(|text| view! { <p class="py-error-explain">{text}</p> })}
+            {(!error.traceback.is_empty()).then(|| view! {
+                <details>
+                    <summary>"Traceback"</summary>
+                    <pre class="traceback">{error.traceback.clone()}</pre>
+                </details>
+            })}
+        </div>
+    }
+}

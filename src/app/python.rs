@@ -1,0 +1,407 @@
+//! The page's side of the Python worker: boots it, sends jobs, streams their events back, and
+//! recovers from runaway code by switching to a spare worker.
+//!
+//! Workers and callbacks aren't `Send`, so the runtime lives in a thread-local; components see
+//! only [`status`], [`run`], [`send_input`] and [`stop`].
+
+use super::dom::window;
+use leptos::prelude::*;
+use pyroad::runner::{Outcome, Reply, Request, Stream};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+/// How long Python may take to start before the learner is told something is wrong.
+const BOOT_LIMIT_MS: i32 = 90_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Not started: no lesson with code has been opened yet.
+    Idle,
+    Loading,
+    Ready {
+        python: String,
+        jspi: bool,
+    },
+    Running,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Output(Stream, String),
+    /// The program called `input(prompt)` and waits for a line.
+    InputRequest(String),
+    Finished(Finished),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finished {
+    Done {
+        outcome: Outcome,
+        elapsed_ms: f64,
+        output_cut_total: usize,
+    },
+    /// Stopped by the learner (`None`) or by the time limit (`Some(seconds)`).
+    Stopped(Option<u32>),
+    Failed(String),
+}
+
+type Listener = Rc<dyn Fn(Event)>;
+
+struct Slot {
+    worker: web_sys::Worker,
+    generation: u32,
+    /// The Python version and whether JSPI works, once the worker said it is ready.
+    ready: Option<(String, bool)>,
+    boot_timer: i32,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+struct Job {
+    listener: Listener,
+    timeout_secs: u32,
+    timer: Option<i32>,
+    waiting_for_input: bool,
+}
+
+#[derive(Default)]
+struct Runtime {
+    active: Option<Slot>,
+    spare: Option<Slot>,
+    generation: u32,
+    next_id: u32,
+    jobs: HashMap<u32, Job>,
+}
+
+thread_local! {
+    static RUNTIME: RefCell<Runtime> = RefCell::default();
+    // Apart from RUNTIME, so the status can be set while the runtime is borrowed.
+    static STATUS: std::cell::Cell<Option<RwSignal<Status>>> = const { std::cell::Cell::new(None) };
+}
+
+/// What the worker is doing, for the status indicator.
+pub fn status() -> RwSignal<Status> {
+    STATUS.with(|cell| {
+        cell.get().unwrap_or_else(|| {
+            let signal = RwSignal::new(Status::Idle);
+            cell.set(Some(signal));
+            signal
+        })
+    })
+}
+
+fn set_status(value: Status) {
+    let signal = status();
+    if signal.get_untracked() != value {
+        signal.set(value);
+    }
+}
+
+fn spawn_worker(generation: u32) -> Result<Slot, String> {
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options("python-worker.js", &options)
+        .map_err(|e| format!("the browser refused to start a worker ({e:?})"))?;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let text = event.data().as_string().unwrap_or_default();
+            on_reply(generation, Reply::parse(&text));
+        });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
+        boot_failed(
+            generation,
+            "Python didn't start within 90 seconds. Check your connection and reload the page."
+                .into(),
+        );
+    });
+    Ok(Slot {
+        worker,
+        generation,
+        ready: None,
+        boot_timer,
+        _on_message: on_message,
+    })
+}
+
+/// Runs `f` once after `ms` milliseconds; the closure is leaked, as one-shot timers are few.
+fn set_timeout(ms: i32, f: impl FnOnce() + 'static) -> i32 {
+    let callback = Closure::once_into_js(f);
+    window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
+        .unwrap_or(0)
+}
+
+fn new_slot(rt: &mut Runtime) -> Option<Slot> {
+    rt.generation += 1;
+    match spawn_worker(rt.generation) {
+        Ok(slot) => Some(slot),
+        Err(error) => {
+            set_status(Status::Failed(error));
+            None
+        }
+    }
+}
+
+/// Starts Python in the background if it isn't running yet, so a first Run is quick.
+pub fn warm_up() {
+    RUNTIME.with_borrow_mut(|rt| {
+        if rt.active.is_none() {
+            rt.active = new_slot(rt);
+            if rt.active.is_some() {
+                set_status(Status::Loading);
+            }
+        }
+    });
+}
+
+/// A spare worker boots while a job runs, so Stop can switch to it at once.
+fn ensure_spare(rt: &mut Runtime) {
+    if rt.spare.is_none() {
+        rt.spare = new_slot(rt);
+    }
+}
+
+fn boot_failed(generation: u32, error: String) {
+    let listeners: Vec<Listener> = RUNTIME.with_borrow_mut(|rt| {
+        let is_active = rt
+            .active
+            .as_ref()
+            .is_some_and(|s| s.generation == generation && s.ready.is_none());
+        if rt
+            .spare
+            .as_ref()
+            .is_some_and(|s| s.generation == generation && s.ready.is_none())
+        {
+            if let Some(s) = rt.spare.take() {
+                s.worker.terminate();
+            }
+            return Vec::new();
+        }
+        if !is_active {
+            return Vec::new();
+        }
+        if let Some(s) = rt.active.take() {
+            s.worker.terminate();
+        }
+        rt.jobs.drain().map(|(_, job)| job.listener).collect()
+    });
+    if listeners.is_empty() && status().get_untracked() != Status::Loading {
+        return;
+    }
+    set_status(Status::Failed(error.clone()));
+    for listener in listeners {
+        listener(Event::Finished(Finished::Failed(format!(
+            "Python couldn't start: {error}"
+        ))));
+    }
+}
+
+fn on_reply(generation: u32, reply: Result<Reply, String>) {
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err(error) => {
+            leptos::logging::warn!("{error}");
+            return;
+        }
+    };
+    let from_active = RUNTIME.with_borrow(|rt| {
+        rt.active
+            .as_ref()
+            .is_some_and(|s| s.generation == generation)
+    });
+    match reply {
+        Reply::Ready { python, jspi } => {
+            RUNTIME.with_borrow_mut(|rt| {
+                for slot in [rt.active.as_mut(), rt.spare.as_mut()]
+                    .into_iter()
+                    .flatten()
+                {
+                    if slot.generation == generation {
+                        slot.ready = Some((python.clone(), jspi));
+                        window().clear_timeout_with_handle(slot.boot_timer);
+                    }
+                }
+                // Once Python has been used, keep a spare ready for the next Stop.
+                if from_active && rt.next_id > 0 {
+                    ensure_spare(rt);
+                }
+            });
+            if from_active {
+                let busy = RUNTIME.with_borrow(|rt| !rt.jobs.is_empty());
+                set_status(if busy {
+                    Status::Running
+                } else {
+                    ready_status()
+                });
+            }
+        }
+        Reply::BootFailed { error } => boot_failed(generation, error),
+        _ if !from_active => {}
+        Reply::Output { id, stream, text } => notify(id, Event::Output(stream, text)),
+        Reply::InputRequest { id, prompt } => {
+            RUNTIME.with_borrow_mut(|rt| {
+                if let Some(job) = rt.jobs.get_mut(&id) {
+                    // Time spent waiting for the learner to type doesn't count against the limit.
+                    job.waiting_for_input = true;
+                    if let Some(timer) = job.timer.take() {
+                        window().clear_timeout_with_handle(timer);
+                    }
+                }
+            });
+            notify(id, Event::InputRequest(prompt));
+        }
+        Reply::Done {
+            id,
+            result,
+            elapsed_ms,
+            output_cut_total,
+        } => finish(
+            id,
+            Finished::Done {
+                outcome: result,
+                elapsed_ms,
+                output_cut_total,
+            },
+        ),
+    }
+}
+
+fn notify(id: u32, event: Event) {
+    let listener = RUNTIME.with_borrow(|rt| rt.jobs.get(&id).map(|j| j.listener.clone()));
+    if let Some(listener) = listener {
+        listener(event);
+    }
+}
+
+fn finish(id: u32, how: Finished) {
+    let Some(job) = RUNTIME.with_borrow_mut(|rt| rt.jobs.remove(&id)) else {
+        return;
+    };
+    if let Some(timer) = job.timer {
+        window().clear_timeout_with_handle(timer);
+    }
+    if RUNTIME.with_borrow(|rt| rt.jobs.is_empty()) && status().get_untracked() == Status::Running {
+        set_status(ready_status());
+    }
+    (job.listener)(Event::Finished(how));
+}
+
+fn ready_status() -> Status {
+    match RUNTIME.with_borrow(|rt| rt.active.as_ref().and_then(|s| s.ready.clone())) {
+        Some((python, jspi)) => Status::Ready { python, jspi },
+        None => Status::Loading,
+    }
+}
+
+fn start_timer(id: u32, secs: u32) -> i32 {
+    set_timeout(secs as i32 * 1000, move || stop_job(id, Some(secs)))
+}
+
+/// Sends a job to Python. `make` builds the request from the job's id; `listener` receives its
+/// output, input requests and the end. Returns the id, for [`send_input`] and [`stop`].
+pub fn run(
+    make: impl FnOnce(u32) -> Request,
+    timeout_secs: u32,
+    listener: impl Fn(Event) + 'static,
+) -> u32 {
+    warm_up();
+    let (id, request) = RUNTIME.with_borrow_mut(|rt| {
+        rt.next_id += 1;
+        let id = rt.next_id;
+        rt.jobs.insert(
+            id,
+            Job {
+                listener: Rc::new(listener),
+                timeout_secs,
+                timer: Some(start_timer(id, timeout_secs)),
+                waiting_for_input: false,
+            },
+        );
+        if rt.active.as_ref().is_some_and(|s| s.ready.is_some()) {
+            ensure_spare(rt);
+        }
+        (id, make(id))
+    });
+    if matches!(status().get_untracked(), Status::Ready { .. }) {
+        set_status(Status::Running);
+    }
+    post(&request);
+    id
+}
+
+fn post(request: &Request) {
+    RUNTIME.with_borrow(|rt| {
+        if let Some(slot) = &rt.active {
+            let _ = slot.worker.post_message(&request.to_json().into());
+        }
+    });
+}
+
+pub fn send_input(id: u32, text: String) {
+    let timeout = RUNTIME.with_borrow_mut(|rt| {
+        let job = rt.jobs.get_mut(&id)?;
+        job.waiting_for_input = false;
+        Some(job.timeout_secs)
+    });
+    if let Some(secs) = timeout {
+        let timer = start_timer(id, secs);
+        RUNTIME.with_borrow_mut(|rt| {
+            if let Some(job) = rt.jobs.get_mut(&id) {
+                job.timer = Some(timer);
+            }
+        });
+        post(&Request::Input { id, text });
+    }
+}
+
+/// Stops a job at the learner's request.
+pub fn stop(id: u32) {
+    stop_job(id, None);
+}
+
+/// How long a job may take to answer an interrupt before its worker is ended.
+const INTERRUPT_GRACE_MS: i32 = 300;
+
+fn stop_job(id: u32, timed_out: Option<u32>) {
+    if !RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
+        return;
+    }
+    // Blocked in input() or time.sleep(), the worker hears this and raises KeyboardInterrupt.
+    post(&Request::Interrupt { id });
+    set_timeout(INTERRUPT_GRACE_MS, move || {
+        if RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
+            replace_worker(id, timed_out);
+        }
+    });
+}
+
+/// Busy running Python, a worker can't be interrupted (without cross-origin isolation): end it
+/// and switch to the spare.
+fn replace_worker(id: u32, timed_out: Option<u32>) {
+    RUNTIME.with_borrow_mut(|rt| {
+        if let Some(slot) = rt.active.take() {
+            slot.worker.terminate();
+        }
+        rt.active = rt.spare.take();
+        if rt.active.is_none() {
+            rt.active = new_slot(rt);
+        }
+    });
+    set_status(ready_status());
+    let jobs: Vec<u32> = RUNTIME.with_borrow(|rt| rt.jobs.keys().copied().collect());
+    for job in jobs {
+        finish(
+            job,
+            Finished::Stopped(if job == id { timed_out } else { None }),
+        );
+    }
+    RUNTIME.with_borrow_mut(|rt| {
+        if rt.active.as_ref().is_some_and(|s| s.ready.is_some()) {
+            ensure_spare(rt);
+        }
+    });
+}

@@ -1,0 +1,127 @@
+// PyRoad's Python worker: boots Pyodide from the site's own files and runs learner code, so
+// nothing the learner writes ever runs on the page's thread. Messages are JSON strings; their
+// shapes are the Rust types in src/runner.rs.
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+
+const OUTPUT_CAP = 100_000; // characters of output shown per run
+const FLUSH_MS = 40; // stream output at most this often (and whenever a chunk grows large)
+
+const post = (message) => self.postMessage(JSON.stringify(message));
+
+// The handler is set before any await: a message sent while Pyodide boots is queued, not lost.
+const queued = [];
+let handle = null;
+const waiting = new Map(); // job id → {resolve, reject} for input() and time.sleep()
+self.onmessage = (event) => {
+  const message = JSON.parse(event.data);
+  if (message.type === "input" || message.type === "interrupt") {
+    const pending = waiting.get(message.id);
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.type === "input") pending.resolve(message.text);
+    else pending.reject(new Error("KeyboardInterrupt"));
+  } else if (handle) {
+    handle(message);
+  } else {
+    queued.push(message);
+  }
+};
+
+// Output of the job that is running: kept in order across stdout and stderr, sent in chunks.
+let job = null;
+function write(stream, text) {
+  if (!job) return;
+  job.total += text.length;
+  const room = OUTPUT_CAP - job.shown;
+  if (room <= 0) return;
+  const part = text.length > room ? text.slice(0, room) : text;
+  job.shown += part.length;
+  if (job.stream !== stream) flush();
+  job.stream = stream;
+  job.pending += part;
+  if (job.pending.length > 4096 || Date.now() - job.flushedAt > FLUSH_MS) flush();
+}
+function flush() {
+  if (!job || !job.pending) return;
+  post({ type: "output", id: job.id, stream: job.stream, text: job.pending });
+  job.pending = "";
+  job.flushedAt = Date.now();
+}
+function writer(stream) {
+  const decoder = new TextDecoder();
+  return { write: (bytes) => { write(stream, decoder.decode(bytes, { stream: true })); return bytes.length; } };
+}
+
+// Hooks that Python's input() and time.sleep() block on (with JSPI), answerable by Stop.
+const hooks = {
+  request_input(prompt) {
+    flush();
+    const id = job.id;
+    post({ type: "input-request", id, prompt });
+    return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+  },
+  sleep(seconds) {
+    flush();
+    const id = job.id;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { waiting.delete(id); resolve(); }, seconds * 1000);
+      waiting.set(id, { resolve, reject: (e) => { clearTimeout(timer); reject(e); } });
+    });
+  },
+};
+
+async function boot() {
+  const base = new URL("./pyodide/", import.meta.url);
+  // Served with another type, Pyodide's wasm makes loadPyodide hang without an error: say so.
+  const probe = await fetch(new URL("pyodide.asm.wasm", base), { method: "HEAD" });
+  const type = probe.headers.get("content-type") || "";
+  if (!probe.ok) throw new Error(`the Python runtime files are missing (${probe.status} for pyodide.asm.wasm)`);
+  if (!type.startsWith("application/wasm")) {
+    throw new Error(`the server sends .wasm files as "${type || "no type"}"; it must send them as application/wasm`);
+  }
+  const [pyodide, runnerSource] = await Promise.all([
+    loadPyodide({ indexURL: base.href, stdout: () => {}, stderr: () => {} }),
+    fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
+  ]);
+  pyodide.setStdout(writer("stdout"));
+  pyodide.setStderr(writer("stderr"));
+  pyodide.FS.writeFile("/home/pyodide/pyroad_runner.py", runnerSource);
+  const runner = pyodide.pyimport("pyroad_runner");
+  runner.setup(hooks);
+  const jspi = pyodide.runPython("from pyodide.ffi import can_run_sync; can_run_sync()") !== false &&
+    typeof WebAssembly.Suspending === "function";
+  return { pyodide, runner, jspi };
+}
+
+async function execute({ pyodide, runner, jspi }, message) {
+  job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, flushedAt: Date.now() };
+  const started = performance.now();
+  let result;
+  try {
+    // With JSPI, input() and time.sleep() can suspend Python until the page answers.
+    const call = (fn, ...args) => (jspi ? fn.callPromising(...args) : fn(...args));
+    const reply = message.type === "check"
+      ? await call(runner.check, message.code, message.tests, message.style, message.compare_function,
+        message.generator, message.solution, message.seed)
+      : await call(runner.run, message.code, message.namespace);
+    result = reply.toJs({ dict_converter: Object.fromEntries });
+    reply.destroy();
+  } catch (error) {
+    result = { ok: false, error: { type: "InternalError", message: String(error), line: null, traceback: "" } };
+  }
+  flush();
+  const elapsed_ms = performance.now() - started;
+  const cut = job.total > job.shown ? job.total : 0;
+  post({ type: "done", id: message.id, kind: message.type, result, elapsed_ms, output_cut_total: cut });
+  job = null;
+}
+
+boot().then(
+  (runtime) => {
+    post({ type: "ready", python: runtime.pyodide.runPython("import sys; sys.version.split()[0]"), jspi: runtime.jspi });
+    let chain = Promise.resolve();
+    handle = (message) => { chain = chain.then(() => execute(runtime, message)); };
+    queued.splice(0).forEach(handle);
+  },
+  (error) => post({ type: "boot-failed", error: String(error && error.message ? error.message : error) }),
+);

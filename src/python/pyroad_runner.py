@@ -1,0 +1,287 @@
+"""PyRoad's side of the Python worker: runs learner code and grades exercises.
+
+Learner code is compiled under the file name "<code>", so tracebacks can be trimmed to the
+learner's own lines. Nothing here prints: results go back to the worker as plain dicts.
+"""
+
+import ast
+import builtins
+import copy
+import linecache
+import random
+import sys
+import time
+import traceback
+import types
+import unittest
+
+CODE = "<code>"
+TESTS = "<tests>"
+
+_namespaces = {}
+_hooks = None
+
+
+def setup(hooks):
+    """Receives the worker's JS hooks: request_input(prompt) and sleep(seconds), both promises."""
+    global _hooks
+    _hooks = hooks
+    builtins.input = _input
+    time.sleep = _sleep
+
+
+def _blocking(awaitable_factory, what):
+    try:
+        from pyodide.ffi import can_run_sync, run_sync
+    except ImportError:  # pragma: no cover - only outside Pyodide
+        can_run_sync = lambda: False  # noqa: E731
+    if not can_run_sync():
+        raise RuntimeError(
+            f"{what} can't pause this program in this browser (it lacks JavaScript Promise "
+            "Integration). Try a recent Chrome or Edge, or write the program without it."
+        )
+    try:
+        return run_sync(awaitable_factory())
+    except Exception as e:
+        if "KeyboardInterrupt" in str(e):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _input(prompt=""):
+    prompt = str(prompt)
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = _blocking(lambda: _hooks.request_input(prompt), "input()")
+    sys.stdout.write(line + "\n")
+    return line
+
+
+_real_sleep = time.sleep
+
+
+def _sleep(seconds):
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    sys.stdout.flush()
+    _blocking(lambda: _hooks.sleep(float(seconds)), "time.sleep()")
+
+
+def _fresh_namespace():
+    module = types.ModuleType("__main__")
+    return module.__dict__
+
+
+def _namespace(key):
+    if not key:
+        return _fresh_namespace()
+    return _namespaces.setdefault(key, _fresh_namespace())
+
+
+def _remember_source(filename, source):
+    # Lets tracebacks show the learner's lines.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+
+def _trim(exc_info_exc):
+    """The traceback limited to frames in the learner's code (and the tests)."""
+    te = traceback.TracebackException.from_exception(exc_info_exc)
+    seen = set()
+    node = te
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        node.stack = traceback.StackSummary.from_list(
+            [f for f in node.stack if f.filename in (CODE, TESTS)]
+        )
+        node = node.__cause__ or node.__context__
+    return "".join(te.format())
+
+
+def _learner_line(exc):
+    line = None
+    if isinstance(exc, SyntaxError) and exc.filename == CODE:
+        return exc.lineno
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == CODE:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def describe(exc):
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc) if not isinstance(exc, SyntaxError) else (exc.msg or ""),
+        "line": _learner_line(exc),
+        "traceback": _trim(exc),
+    }
+
+
+def _flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def run(code, namespace_key=""):
+    """Runs code; returns {"ok": bool, "error": {...} | None, "exit": code | None}."""
+    return _execute(code, _namespace(namespace_key))
+
+
+def _execute(code, namespace):
+    _remember_source(CODE, code)
+    try:
+        exec(compile(code, CODE, "exec"), namespace)
+        return {"ok": True, "error": None, "exit": None}
+    except SystemExit as e:
+        status = e.code if isinstance(e.code, (int, type(None))) else str(e.code)
+        return {"ok": status in (0, None), "error": None, "exit": status if status is not None else 0}
+    except BaseException as e:  # noqa: BLE001 - everything the learner's code raises is reported
+        return {"ok": False, "error": describe(e), "exit": None}
+    finally:
+        _flush()
+
+
+# --- Grading -------------------------------------------------------------------------------
+
+
+def _short(value, limit=200):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _source(tests, node):
+    return ast.get_source_segment(tests, node) or ast.unparse(node)
+
+
+def _assert_failure(tests, node, namespace):
+    """A message saying what was expected and what came out, for a failed assert."""
+    if node.msg is not None:
+        try:
+            return str(eval(compile(ast.Expression(node.msg), TESTS, "eval"), namespace))
+        except Exception:  # noqa: BLE001
+            pass
+    test = node.test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+        try:
+            got = eval(compile(ast.Expression(test.left), TESTS, "eval"), namespace)
+            want = eval(compile(ast.Expression(test.comparators[0]), TESTS, "eval"), namespace)
+            return f"{_source(tests, test.left)} gave {_short(got)}, expected {_short(want)}"
+        except Exception:  # noqa: BLE001
+            pass
+    return f"this was false: {_source(tests, test)}"
+
+
+def _error_message(exc):
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _check_asserts(tests, namespace):
+    results = []
+    tree = ast.parse(tests, TESTS)
+    for node in tree.body:
+        code = compile(ast.Module([node], []), TESTS, "exec")
+        if not isinstance(node, ast.Assert):
+            # Setup (imports, helpers) runs as it is; if it fails, that is a failed test too.
+            try:
+                exec(code, namespace)
+            except Exception as e:  # noqa: BLE001
+                results.append({"name": _source(tests, node).splitlines()[0], "passed": False, "message": _error_message(e)})
+            continue
+        name = _source(tests, node.test)
+        try:
+            exec(code, namespace)
+            results.append({"name": name, "passed": True, "message": ""})
+        except AssertionError:
+            results.append({"name": name, "passed": False, "message": _assert_failure(tests, node, namespace)})
+        except Exception as e:  # noqa: BLE001
+            results.append({"name": name, "passed": False, "message": f"raised {_error_message(e)}"})
+    return results
+
+
+class _Collect(unittest.TestResult):
+    def __init__(self):
+        super().__init__()
+        self.items = []
+
+    def _name(self, test):
+        return test.shortDescription() or test._testMethodName.replace("_", " ")
+
+    def addSuccess(self, test):
+        self.items.append({"name": self._name(test), "passed": True, "message": ""})
+
+    def addFailure(self, test, err):
+        self.items.append({"name": self._name(test), "passed": False, "message": str(err[1]).split("\n : ")[0]})
+
+    def addError(self, test, err):
+        self.items.append({"name": self._name(test), "passed": False, "message": f"raised {_error_message(err[1])}"})
+
+    def addSkip(self, test, reason):
+        pass
+
+
+def _check_unittest(tests, namespace):
+    before = set(namespace)
+    exec(compile(tests, TESTS, "exec"), namespace)
+    loader = unittest.TestLoader()
+    suite = unittest.TestSuite()
+    for name, value in list(namespace.items()):
+        if name not in before and isinstance(value, type) and issubclass(value, unittest.TestCase):
+            suite.addTests(loader.loadTestsFromTestCase(value))
+    result = _Collect()
+    suite.run(result)
+    return result.items
+
+
+def _compare(function, generator, solution, namespace, seed):
+    """Runs the learner's function and the reference on generated inputs."""
+    reference = _fresh_namespace()
+    exec(compile(solution, "<solution>", "exec"), reference)
+    exec(compile(generator, "<generator>", "exec"), reference)
+    name = f"{function} matches the reference on random inputs"
+    mine = namespace.get(function)
+    if not callable(mine):
+        return {"name": name, "passed": False, "message": f"there is no function called {function}"}
+    rng = random.Random(seed)
+    for count, args in enumerate(reference["cases"](rng)):
+        if count >= 200:
+            break
+        args = tuple(args)
+        shown = ", ".join(_short(a, 60) for a in args)
+        want = reference[function](*copy.deepcopy(args))
+        try:
+            got = mine(*copy.deepcopy(args))
+        except Exception as e:  # noqa: BLE001
+            return {"name": name, "passed": False, "message": f"{function}({shown}) raised {_error_message(e)}"}
+        if got != want:
+            return {"name": name, "passed": False, "message": f"{function}({shown}) gave {_short(got)}, expected {_short(want)}"}
+    return {"name": name, "passed": True, "message": ""}
+
+
+def check(code, tests, style, compare_function="", generator="", solution="", seed=0):
+    """Runs the learner's code, then the hidden tests against it.
+
+    Returns {"error": {...} | None, "results": [{"name", "passed", "message"}]}; an error means
+    the learner's code itself failed before any test could run.
+    """
+    namespace = _fresh_namespace()
+    outcome = _execute(code, namespace)
+    if outcome["error"] is not None:
+        return {"error": outcome["error"], "results": []}
+    _remember_source(TESTS, tests)
+    try:
+        if style == "unittest":
+            results = _check_unittest(tests, namespace)
+        else:
+            results = _check_asserts(tests, namespace)
+        if compare_function:
+            results.append(_compare(compare_function, generator, solution, namespace, seed))
+    except BaseException as e:  # noqa: BLE001 - a broken test file is reported, not raised
+        return {"error": describe(e), "results": []}
+    finally:
+        _flush()
+    return {"error": None, "results": results}
+
