@@ -88,8 +88,9 @@ async function boot() {
   pyodide.FS.writeFile("/home/pyodide/pyroad_runner.py", runnerSource);
   const runner = pyodide.pyimport("pyroad_runner");
   runner.setup(hooks);
-  const jspi = pyodide.runPython("from pyodide.ffi import can_run_sync; can_run_sync()") !== false &&
-    typeof WebAssembly.Suspending === "function";
+  // JS Promise Integration lets input() and time.sleep() suspend Python (in calls made with
+  // callPromising); without it they raise a clear error instead of hanging.
+  const jspi = typeof WebAssembly.Suspending === "function";
   return { pyodide, runner, jspi };
 }
 

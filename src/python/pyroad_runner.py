@@ -28,6 +28,14 @@ def setup(hooks):
     _hooks = hooks
     builtins.input = _input
     time.sleep = _sleep
+    # In the browser, os._exit would end the whole Python runtime, not just the program.
+    import os
+
+    os._exit = _exit
+
+
+def _exit(status):
+    raise SystemExit(status)
 
 
 def _blocking(awaitable_factory, what):

@@ -258,8 +258,13 @@ impl Browser {
 
     /// Polls `condition` (JavaScript returning a boolean) until true, for up to 20 s.
     pub async fn wait_until(&self, condition: &str) {
+        self.wait_until_secs(condition, 20).await;
+    }
+
+    /// Polls `condition` until true, for up to `secs` seconds.
+    pub async fn wait_until_secs(&self, condition: &str, secs: u64) {
         let script = format!("return !!({condition});");
-        for _ in 0..200 {
+        for _ in 0..secs * 10 {
             if self.js(&script).await == serde_json::Value::Bool(true) {
                 return;
             }

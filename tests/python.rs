@@ -1,0 +1,265 @@
+//! Real Python in the release build: Run, exercises and their grading, input(), runaway code.
+//!
+//! Each test boots Pyodide in headless Chromium (a few seconds), so scenarios that can share a
+//! page do.
+
+mod support;
+
+use fantoccini::key::Key;
+use std::time::{Duration, Instant};
+use support::{Browser, StaticServer, dist_dir};
+
+const LESSON: &str = "#/lesson/functions";
+const SOLUTION: &str = "def average(numbers): return sum(numbers) / len(numbers) if numbers else 0";
+
+async fn open_exercise(b: &Browser, site: &StaticServer) {
+    b.goto(&site.url(LESSON)).await;
+    b.find(".exercise .cm-content").await;
+}
+
+/// Replaces the editor's text by typing, as a learner would (one line: Enter auto-indents).
+async fn type_code(b: &Browser, code: &str) {
+    let editor = b.find(".exercise .cm-content").await;
+    editor.click().await.unwrap();
+    let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
+    editor.send_keys(&select_all).await.unwrap();
+    editor.send_keys(code).await.unwrap();
+    let typed = b
+        .js("return document.querySelector('.exercise .cm-content').innerText")
+        .await;
+    assert_eq!(
+        typed.as_str().map(str::trim),
+        Some(code),
+        "the editor holds what was typed"
+    );
+}
+
+async fn check(b: &Browser) {
+    b.find(".exercise button.run").await.click().await.unwrap();
+}
+
+/// Waits until the exercise's console says the job ended, and returns its note.
+async fn finished(b: &Browser, secs: u64) -> String {
+    b.wait_until_secs(
+        "(() => { const n = document.querySelector('.exercise .console-note'); \
+         return n && n.textContent !== 'Running…'; })()",
+        secs,
+    )
+    .await;
+    b.text(".exercise .console-note").await
+}
+
+/// The page answers a script promptly: Python never blocks the page's thread.
+async fn assert_responsive(b: &Browser) {
+    let started = Instant::now();
+    b.js("return document.title").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the page took {:?} to answer",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn run_streams_the_example_output() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url(LESSON)).await;
+    b.find(".code-block[data-runnable=\"true\"] button.run")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until_secs("(document.querySelector('.code-block .console-note') || {}).textContent?.startsWith('Finished')", 60)
+        .await;
+    let output = b.text(".code-block .console .output").await;
+    assert!(
+        output.starts_with("12\n5\n14\n99 0\nHi Ada\nNone"),
+        "{output}"
+    );
+    assert!(b.text("#python-status").await.contains("Python 3.14"));
+    // Output is text: markup printed by a program is shown, not rendered.
+    assert_eq!(b.count(".console .output b").await, 0);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_exercise_fails_then_passes_and_finishes_the_lesson() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    check(&b).await;
+    finished(&b, 60).await;
+    assert_eq!(b.text(".results-summary").await, "0 of 5 checks passed.");
+    let first = b.text(".results li.failed").await;
+    assert!(first.contains("average([2, 4, 6]) should be 4"), "{first}");
+    assert_eq!(
+        b.attr("#mark-done", "aria-pressed").await.as_deref(),
+        Some("false")
+    );
+
+    // Special-casing the visible examples passes them, but not the generated inputs.
+    type_code(
+        &b,
+        "def average(numbers): return {(2, 4, 6): 4, (5,): 5, (): 0, (1, 2): 1.5}[tuple(numbers)]",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(b.text(".results-summary").await, "4 of 5 checks passed.");
+    assert!(
+        b.text(".results li.failed")
+            .await
+            .contains("average matches the reference on random inputs")
+    );
+
+    type_code(&b, SOLUTION).await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(
+        b.text(".results-summary").await,
+        "All 5 checks passed. Well done!"
+    );
+    b.find(".exercise .badge.solved").await;
+    // Its only exercise solved, the lesson is done.
+    b.wait_until("document.querySelector('#mark-done').getAttribute('aria-pressed') === 'true'")
+        .await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn errors_are_explained_and_code_is_saved_but_never_rerun_on_reload() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    type_code(&b, "average = 10 / 0").await;
+    check(&b).await;
+    finished(&b, 60).await;
+    let error = b.text(".exercise .py-error").await;
+    assert!(
+        error.contains("ZeroDivisionError: division by zero"),
+        "{error}"
+    );
+    assert!(
+        error.contains("Something on line 1 was divided by zero"),
+        "{error}"
+    );
+
+    b.client.refresh().await.unwrap();
+    let editor = b.find(".exercise .cm-content").await;
+    assert_eq!(editor.text().await.unwrap().trim(), "average = 10 / 0");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        b.count(".exercise .console").await,
+        0,
+        "restored code must not run by itself"
+    );
+
+    // Reset asks first, then brings the starter back.
+    b.js("window.confirm = () => true").await;
+    b.find(".exercise button.reset")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("document.querySelector('.exercise .cm-content').innerText.startsWith('def average(numbers):')").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn input_pauses_the_program_until_the_learner_answers() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    type_code(&b, "name = input(\"Name? \"); print(\"Hello, \" + name)").await;
+    check(&b).await;
+    let field = b.find(".exercise .program-input").await;
+    assert!(
+        b.text(".exercise .console .output")
+            .await
+            .contains("Name? ")
+    );
+    assert_responsive(&b).await;
+    field
+        .send_keys(&format!("Ada{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    finished(&b, 20).await;
+    let output = b.text(".exercise .console .output").await;
+    assert!(output.contains("Name? Ada\nHello, Ada"), "{output}");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn runaway_programs_are_stopped_and_python_keeps_working() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    check(&b).await; // a first run: Python is up and a spare worker boots behind it
+    finished(&b, 60).await;
+    tokio::time::sleep(Duration::from_secs(8)).await;
+
+    // An infinite loop, stopped by the learner.
+    type_code(&b, "while True: pass").await;
+    check(&b).await;
+    b.find(".exercise button.stop:not([hidden])").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_responsive(&b).await;
+    b.find(".exercise button.stop").await.click().await.unwrap();
+    assert_eq!(finished(&b, 5).await, "Stopped.");
+    let started = Instant::now();
+    type_code(&b, SOLUTION).await;
+    check(&b).await;
+    finished(&b, 30).await;
+    println!("next Check after Stop answered in {:?}", started.elapsed());
+    assert_eq!(
+        b.text(".results-summary").await,
+        "All 5 checks passed. Well done!"
+    );
+
+    // The time limit stops what the learner doesn't.
+    type_code(&b, "while True: pass").await;
+    check(&b).await;
+    let note = finished(&b, 30).await;
+    assert!(note.starts_with("Stopped after 10 seconds"), "{note}");
+
+    // A flood of output is cut, and the page stays responsive.
+    type_code(&b, "for i in range(10**6): print(i)").await;
+    check(&b).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_responsive(&b).await;
+    let note = finished(&b, 30).await;
+    assert!(note.contains("The output was cut"), "{note}");
+
+    // Memory bombs, deep recursion and exits end the program, not Python.
+    for (code, expect) in [
+        ("average = [0] * 10**10", "OverflowError"),
+        ("average = [0] * 10**9", "MemoryError"),
+        (
+            "def average(numbers): return average(numbers)",
+            "RecursionError",
+        ),
+        (
+            "import os; os._exit(0)",
+            "NameError: name 'average' is not defined",
+        ),
+        (
+            "import sys; sys.exit(3)",
+            "NameError: name 'average' is not defined",
+        ),
+    ] {
+        type_code(&b, code).await;
+        check(&b).await;
+        finished(&b, 20).await;
+        let text = b.text(".exercise").await;
+        assert!(text.contains(expect), "{code}: {text}");
+    }
+    type_code(&b, SOLUTION).await;
+    check(&b).await;
+    finished(&b, 30).await;
+    assert_eq!(
+        b.text(".results-summary").await,
+        "All 5 checks passed. Well done!"
+    );
+    b.close().await;
+}
