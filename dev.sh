@@ -4,7 +4,7 @@
 #   ./dev.sh serve    build the course and serve it at http://127.0.0.1:8080 (rebuilds on change)
 #   ./dev.sh test     formatting, lints, the release build, and every test (unit, content, browser)
 #   ./dev.sh build    release build into dist/ (deploy that folder)
-#   ./dev.sh bench    release build, then print size and first-render figures
+#   ./dev.sh bench    release build, then print size, first-render and Python figures
 #
 # Each command first installs what it needs and is missing: the wasm target, Trunk,
 # wasm-bindgen-cli (the version in Cargo.lock), wasm-opt (npm), and for tests Chromium and
@@ -99,7 +99,7 @@ case "${1:-}" in
     ensure_build_tools
     ensure_browser
     build_release
-    CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" cargo bench --bench shell
+    CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" cargo bench --bench shell --bench python
     ;;
   *)
     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'

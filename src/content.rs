@@ -122,6 +122,7 @@ pub fn load(dir: &Path) -> Result<Compiled, Vec<ContentError>> {
                             title: l.title.clone(),
                             summary: l.summary.clone(),
                             file: format!("lessons/{id}-{:016x}.json", fnv1a(json.as_bytes())),
+                            has_python: lesson.has_python(),
                         });
                         lessons.push(lesson);
                     }

@@ -37,6 +37,9 @@ pub struct LessonInfo {
     pub summary: String,
     /// Path of the lesson's compiled file, relative to the site root (content-hashed).
     pub file: String,
+    /// The lesson runs Python, so opening it starts the runtime at once.
+    #[serde(default)]
+    pub has_python: bool,
 }
 
 /// A lesson with where it sits on the roadmap.
@@ -126,6 +129,7 @@ pub(crate) mod tests {
             title: id.to_uppercase(),
             summary: String::new(),
             file: format!("lessons/{id}.json"),
+            has_python: true,
         }
     }
 

@@ -34,6 +34,10 @@ pub fn LessonPage(id: String) -> impl IntoView {
         info.title, stage.title, course.title
     ));
     store.update(|p, now| p.mark_opened(&info.id, now));
+    if info.has_python {
+        // Start Python now, while the lesson loads, so the first Run doesn't wait for it.
+        super::python::warm_up();
+    }
 
     let file = info.file.clone();
     let attempt = RwSignal::new(0);
@@ -68,10 +72,6 @@ pub fn LessonPage(id: String) -> impl IntoView {
                         </div>
                     }.into_any(),
                     Some(Ok(lesson)) => {
-                        if lesson.has_python() {
-                            // Start Python now, so the first Run doesn't wait for it.
-                            super::python::warm_up();
-                        }
                         let id = lesson.id.clone();
                         let exercises: Vec<String> = lesson.exercises().map(|e| e.id.clone()).collect();
                         lesson.blocks.into_iter().map(|b| render_block(b, &id, &exercises)).collect_view().into_any()

@@ -13,6 +13,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
+/// How long after Python is up the spare worker starts booting.
+const SPARE_DELAY_MS: i32 = 1500;
+
 /// How long Python may take to start before the learner is told something is wrong.
 const BOOT_LIMIT_MS: i32 = 90_000;
 
@@ -225,9 +228,10 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
                         window().clear_timeout_with_handle(slot.boot_timer);
                     }
                 }
-                // Once Python has been used, keep a spare ready for the next Stop.
+                // Once Python has been used, keep a spare ready for the next Stop (a moment
+                // later, so its boot doesn't slow the run that is waiting).
                 if from_active && rt.next_id > 0 {
-                    ensure_spare(rt);
+                    set_timeout(SPARE_DELAY_MS, || RUNTIME.with_borrow_mut(ensure_spare));
                 }
             });
             if from_active {

@@ -73,13 +73,15 @@ const hooks = {
 async function boot() {
   const base = new URL("./pyodide/", import.meta.url);
   // Served with another type, Pyodide's wasm makes loadPyodide hang without an error: say so.
-  const probe = await fetch(new URL("pyodide.asm.wasm", base), { method: "HEAD" });
-  const type = probe.headers.get("content-type") || "";
-  if (!probe.ok) throw new Error(`the Python runtime files are missing (${probe.status} for pyodide.asm.wasm)`);
-  if (!type.startsWith("application/wasm")) {
-    throw new Error(`the server sends .wasm files as "${type || "no type"}"; it must send them as application/wasm`);
-  }
-  const [pyodide, runnerSource] = await Promise.all([
+  const probe = fetch(new URL("pyodide.asm.wasm", base), { method: "HEAD" }).then((response) => {
+    const type = response.headers.get("content-type") || "";
+    if (!response.ok) throw new Error(`the Python runtime files are missing (${response.status} for pyodide.asm.wasm)`);
+    if (!type.startsWith("application/wasm")) {
+      throw new Error(`the server sends .wasm files as "${type || "no type"}"; it must send them as application/wasm`);
+    }
+  });
+  const [, pyodide, runnerSource] = await Promise.all([
+    probe,
     loadPyodide({ indexURL: base.href, stdout: () => {}, stderr: () => {} }),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
   ]);

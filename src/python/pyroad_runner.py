@@ -4,16 +4,14 @@ Learner code is compiled under the file name "<code>", so tracebacks can be trim
 learner's own lines. Nothing here prints: results go back to the worker as plain dicts.
 """
 
-import ast
 import builtins
-import copy
 import linecache
-import random
 import sys
 import time
-import traceback
 import types
-import unittest
+
+# Modules only some jobs need (ast, traceback, unittest, random, copy) are imported where they
+# are used: importing them up front would delay the first Run of every page.
 
 CODE = "<code>"
 TESTS = "<tests>"
@@ -93,6 +91,8 @@ def _remember_source(filename, source):
 
 def _trim(exc_info_exc):
     """The traceback limited to frames in the learner's code (and the tests)."""
+    import traceback
+
     te = traceback.TracebackException.from_exception(exc_info_exc)
     seen = set()
     node = te
@@ -162,11 +162,15 @@ def _short(value, limit=200):
 
 
 def _source(tests, node):
+    import ast
+
     return ast.get_source_segment(tests, node) or ast.unparse(node)
 
 
 def _assert_failure(tests, node, namespace):
     """A message saying what was expected and what came out, for a failed assert."""
+    import ast
+
     if node.msg is not None:
         try:
             return str(eval(compile(ast.Expression(node.msg), TESTS, "eval"), namespace))
@@ -188,6 +192,8 @@ def _error_message(exc):
 
 
 def _check_asserts(tests, namespace):
+    import ast
+
     results = []
     tree = ast.parse(tests, TESTS)
     for node in tree.body:
@@ -210,28 +216,28 @@ def _check_asserts(tests, namespace):
     return results
 
 
-class _Collect(unittest.TestResult):
-    def __init__(self):
-        super().__init__()
-        self.items = []
-
-    def _name(self, test):
-        return test.shortDescription() or test._testMethodName.replace("_", " ")
-
-    def addSuccess(self, test):
-        self.items.append({"name": self._name(test), "passed": True, "message": ""})
-
-    def addFailure(self, test, err):
-        self.items.append({"name": self._name(test), "passed": False, "message": str(err[1]).split("\n : ")[0]})
-
-    def addError(self, test, err):
-        self.items.append({"name": self._name(test), "passed": False, "message": f"raised {_error_message(err[1])}"})
-
-    def addSkip(self, test, reason):
-        pass
-
-
 def _check_unittest(tests, namespace):
+    import unittest
+
+    class Collect(unittest.TestResult):
+        def __init__(self):
+            super().__init__()
+            self.items = []
+
+        def _name(self, test):
+            return test.shortDescription() or test._testMethodName.replace("_", " ")
+
+        def addSuccess(self, test):
+            self.items.append({"name": self._name(test), "passed": True, "message": ""})
+
+        def addFailure(self, test, err):
+            message = str(err[1]).split("\n : ")[0]
+            self.items.append({"name": self._name(test), "passed": False, "message": message})
+
+        def addError(self, test, err):
+            message = f"raised {_error_message(err[1])}"
+            self.items.append({"name": self._name(test), "passed": False, "message": message})
+
     before = set(namespace)
     exec(compile(tests, TESTS, "exec"), namespace)
     loader = unittest.TestLoader()
@@ -239,13 +245,16 @@ def _check_unittest(tests, namespace):
     for name, value in list(namespace.items()):
         if name not in before and isinstance(value, type) and issubclass(value, unittest.TestCase):
             suite.addTests(loader.loadTestsFromTestCase(value))
-    result = _Collect()
+    result = Collect()
     suite.run(result)
     return result.items
 
 
 def _compare(function, generator, solution, namespace, seed):
     """Runs the learner's function and the reference on generated inputs."""
+    import copy
+    import random
+
     reference = _fresh_namespace()
     exec(compile(solution, "<solution>", "exec"), reference)
     exec(compile(generator, "<generator>", "exec"), reference)

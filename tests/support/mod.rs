@@ -44,7 +44,7 @@ pub struct StaticServer {
     pub port: u16,
     mount: String,
     running: Arc<AtomicBool>,
-    extra: Arc<Mutex<HashMap<String, String>>>,
+    extra: Arc<Mutex<HashMap<String, (String, &'static str)>>>,
 }
 
 impl StaticServer {
@@ -52,7 +52,7 @@ impl StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
         let port = listener.local_addr().unwrap().port();
         let running = Arc::new(AtomicBool::new(true));
-        let extra: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+        let extra: Arc<Mutex<HashMap<String, (String, &'static str)>>> = Arc::default();
         let (run, pages, prefix) = (running.clone(), extra.clone(), mount.to_owned());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -78,10 +78,14 @@ impl StaticServer {
     }
 
     pub fn add_page(&self, path: &str, html: &str) {
+        self.add_file(path, html, "text/html; charset=utf-8");
+    }
+
+    pub fn add_file(&self, path: &str, body: &str, content_type: &'static str) {
         self.extra
             .lock()
             .unwrap()
-            .insert(path.to_owned(), html.to_owned());
+            .insert(path.to_owned(), (body.to_owned(), content_type));
     }
 
     /// Stops answering: later connections are refused.
@@ -98,7 +102,12 @@ impl Drop for StaticServer {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path, mount: &str, extra: &Mutex<HashMap<String, String>>) {
+fn serve(
+    mut stream: TcpStream,
+    root: &Path,
+    mount: &str,
+    extra: &Mutex<HashMap<String, (String, &'static str)>>,
+) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -117,8 +126,8 @@ fn serve(mut stream: TcpStream, root: &Path, mount: &str, extra: &Mutex<HashMap<
         } else {
             rel.to_owned()
         };
-        if let Some(page) = extra.lock().unwrap().get(&rel) {
-            return Some((page.clone().into_bytes(), "text/html; charset=utf-8"));
+        if let Some((body, kind)) = extra.lock().unwrap().get(&rel) {
+            return Some((body.clone().into_bytes(), *kind));
         }
         if rel.split('/').any(|part| part == "..") {
             return None;

@@ -1,0 +1,112 @@
+//! Prints how long a learner waits for Python: from page load to the first output of a Run
+//! clicked as soon as the button appears, next to bare Pyodide booting in a worker and printing
+//! (measured in the same run, served the same way); and a warm Run's click-to-output time.
+//!
+//! Budgets (reported, not enforced): cold ≤ 1.1× bare Pyodide; warm Run ≤ 30 ms.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::{Browser, StaticServer, dist_dir};
+
+const RUNS: usize = 5;
+
+const BARE_PAGE: &str = r#"<!doctype html><title>Bare Pyodide</title><script type="module">
+new Worker('bare-worker.js', { type: 'module' }).onmessage = () => { window.firstOutput ??= performance.now(); };
+</script>"#;
+
+const BARE_WORKER: &str = r#"import { loadPyodide } from './pyodide/pyodide.mjs';
+const pyodide = await loadPyodide({ indexURL: new URL('./pyodide/', import.meta.url).href });
+pyodide.setStdout({ batched: (text) => postMessage(text) });
+pyodide.runPython("print('hello')");
+"#;
+
+/// Clicks the first Run button the moment it exists; resolves with the time (ms since
+/// navigation) at which its first output appeared.
+const CLICK_RUN_AT_ONCE: &str = r#"
+const done = arguments[arguments.length - 1];
+const click = () => {
+  const button = document.querySelector('.code-block[data-runnable="true"] button.run');
+  if (!button) return setTimeout(click, 2);
+  button.click();
+  const poll = () => {
+    const output = document.querySelector('.code-block .console .output');
+    if (output && output.textContent.length > 0) done(performance.now());
+    else setTimeout(poll, 2);
+  };
+  poll();
+};
+click();
+"#;
+
+/// With Python warm: click Run, resolve with milliseconds until output appears.
+const WARM_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+const button = document.querySelector('.code-block[data-runnable="true"] button.run');
+const wait = () => {
+  if (button.disabled) return setTimeout(wait, 10);
+  const output = () => document.querySelector('.code-block .console .output');
+  const started = performance.now();
+  button.click();
+  const seen = new MutationObserver(() => {
+    if (output() && output().textContent.length > 0) { seen.disconnect(); done(performance.now() - started); }
+  });
+  seen.observe(document.querySelector('.code-block'), { childList: true, subtree: true, characterData: true });
+};
+wait();
+"#;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let site = StaticServer::start(dist_dir(), "/");
+    site.add_page("bare-pyodide.html", BARE_PAGE);
+    site.add_file(
+        "bare-worker.js",
+        BARE_WORKER,
+        "text/javascript; charset=utf-8",
+    );
+
+    let (mut app, mut bare, mut warm) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let b = Browser::start().await;
+        b.goto(&site.url("bare-pyodide.html")).await;
+        b.wait_until_secs("window.firstOutput", 120).await;
+        bare.push(b.js("return window.firstOutput").await.as_f64().unwrap());
+        b.close().await;
+
+        let b = Browser::start().await;
+        b.goto(&site.url("#/lesson/functions")).await;
+        let first = b
+            .client
+            .execute_async(CLICK_RUN_AT_ONCE, vec![])
+            .await
+            .expect("a first output");
+        app.push(first.as_f64().unwrap());
+        for _ in 0..3 {
+            let ms = b
+                .client
+                .execute_async(WARM_RUN, vec![])
+                .await
+                .expect("a warm output");
+            warm.push(ms.as_f64().unwrap());
+        }
+        b.close().await;
+    }
+    let (app, bare, warm) = (median(app), median(bare), median(warm));
+    println!("Python, cold cache, median of {RUNS} runs:");
+    println!("  page load → first output of Run clicked at once  {app:>7.0} ms");
+    println!("  bare Pyodide in a worker → first print          {bare:>7.0} ms");
+    println!(
+        "  ratio                                            {:>7.2}    (budget 1.1)",
+        app / bare
+    );
+    println!(
+        "  warm Run, click → output (median of {})          {warm:>7.1} ms (budget 30 ms)",
+        RUNS * 3
+    );
+}
