@@ -83,6 +83,11 @@ pub enum Reply {
         id: u32,
         prompt: String,
     },
+    /// Packages from Pyodide's index are being downloaded for the job.
+    Loading {
+        id: u32,
+        packages: Vec<String>,
+    },
     Done {
         id: u32,
         result: Outcome,
@@ -201,6 +206,9 @@ impl PyError {
             "RecursionError" => format!(
                 "A function{at} kept calling itself without stopping. Check that the recursion has a base case it always reaches."
             ),
+            "ModuleNotFoundError" if self.message.contains("downloaded from the internet") => {
+                "This code uses a package that PyRoad downloads from Pyodide's package index when it is first needed, and the download didn't work.".to_owned()
+            }
             "ModuleNotFoundError" | "ImportError" => format!(
                 "That module{at} isn't available here. Check its name; packages outside the standard library need a lesson that loads them."
             ),

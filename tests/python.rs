@@ -187,6 +187,27 @@ async fn input_pauses_the_program_until_the_learner_answers() {
     finished(&b, 20).await;
     let output = b.text(".exercise .console .output").await;
     assert!(output.contains("Name? Ada\nHello, Ada"), "{output}");
+
+    // The whole standard library is there; time.sleep() pauses without blocking the page.
+    type_code(&b, "import sqlite3, time; time.sleep(0.3); print(sqlite3.connect(':memory:').execute('select 6*7').fetchone())").await;
+    check(&b).await;
+    assert_responsive(&b).await;
+    finished(&b, 20).await;
+    assert!(
+        b.text(".exercise .console .output")
+            .await
+            .starts_with("(42,)")
+    );
+
+    // Packages outside Pyodide's core come from its package index: offline, a clear message.
+    type_code(&b, "import numpy").await;
+    check(&b).await;
+    finished(&b, 60).await;
+    let error = b.text(".exercise .py-error").await;
+    assert!(
+        error.contains("numpy is downloaded from the internet the first time it is used"),
+        "{error}"
+    );
     b.close().await;
 }
 

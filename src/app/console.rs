@@ -52,6 +52,10 @@ impl Console {
                 Some((last, existing)) if *last == stream => existing.push_str(&text),
                 _ => c.push((stream, text)),
             }),
+            Event::Loading(packages) => {
+                self.note
+                    .set(Some(format!("Downloading {}…", packages.join(", "))));
+            }
             Event::InputRequest(prompt) => self.state.update(|s| {
                 if let State::Running { prompt: p, .. } = s {
                     *p = Some(prompt);

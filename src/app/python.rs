@@ -35,6 +35,8 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Output(Stream, String),
+    /// Packages are downloading before the job starts.
+    Loading(Vec<String>),
     /// The program called `input(prompt)` and waits for a line.
     InputRequest(String),
     Finished(Finished),
@@ -246,6 +248,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
         Reply::BootFailed { error } => boot_failed(generation, error),
         _ if !from_active => {}
         Reply::Output { id, stream, text } => notify(id, Event::Output(stream, text)),
+        Reply::Loading { id, packages } => notify(id, Event::Loading(packages)),
         Reply::InputRequest { id, prompt } => {
             RUNTIME.with_borrow_mut(|rt| {
                 if let Some(job) = rt.jobs.get_mut(&id) {

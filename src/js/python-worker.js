@@ -1,7 +1,7 @@
 // PyRoad's Python worker: boots Pyodide from the site's own files and runs learner code, so
 // nothing the learner writes ever runs on the page's thread. Messages are JSON strings; their
 // shapes are the Rust types in src/runner.rs.
-import { loadPyodide } from "./pyodide/pyodide.mjs";
+import { loadPyodide, version } from "./pyodide/pyodide.mjs";
 
 const OUTPUT_CAP = 100_000; // characters of output shown per run
 const FLUSH_MS = 40; // stream output at most this often (and whenever a chunk grows large)
@@ -82,7 +82,14 @@ async function boot() {
   });
   const [, pyodide, runnerSource] = await Promise.all([
     probe,
-    loadPyodide({ indexURL: base.href, stdout: () => {}, stderr: () => {} }),
+    loadPyodide({
+      indexURL: base.href,
+      // Packages outside the core (numpy, pandas, matplotlib) come from Pyodide's package
+      // index, so lessons that use them need a connection; everything else is local.
+      packageBaseUrl: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`,
+      stdout: () => {},
+      stderr: () => {},
+    }),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
   ]);
   pyodide.setStdout(writer("stdout"));
@@ -96,11 +103,33 @@ async function boot() {
   return { pyodide, runner, jspi };
 }
 
+/// Loads the packages from Pyodide's index that the code imports; a message if it can't.
+async function loadImports(pyodide, message) {
+  const known = pyodide.lockfile.packages;
+  const wanted = pyodide.runPython("from pyodide.code import find_imports; find_imports")(message.code).toJs()
+    .filter((name) => known[name] && !pyodide.loadedPackages[name]);
+  if (!wanted.length) return null;
+  post({ type: "loading", id: message.id, packages: wanted });
+  const failed = [];
+  await pyodide.loadPackage(wanted, { messageCallback: () => {}, errorCallback: (text) => failed.push(text) });
+  const missing = wanted.filter((name) => !pyodide.loadedPackages[name]);
+  if (!missing.length) return null;
+  return {
+    type: "ModuleNotFoundError",
+    message: `${missing.join(", ")} is downloaded from the internet the first time it is used, and that failed. ` +
+      "Connect to the internet and run this again.",
+    line: null,
+    traceback: failed.join("\n"),
+  };
+}
+
 async function execute({ pyodide, runner, jspi }, message) {
   job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, flushedAt: Date.now() };
   const started = performance.now();
   let result;
   try {
+    const unavailable = await loadImports(pyodide, message);
+    if (unavailable) throw { pyError: unavailable };
     // With JSPI, input() and time.sleep() can suspend Python until the page answers.
     const call = (fn, ...args) => (jspi ? fn.callPromising(...args) : fn(...args));
     const reply = message.type === "check"
@@ -110,7 +139,8 @@ async function execute({ pyodide, runner, jspi }, message) {
     result = reply.toJs({ dict_converter: Object.fromEntries });
     reply.destroy();
   } catch (error) {
-    result = { ok: false, error: { type: "InternalError", message: String(error), line: null, traceback: "" } };
+    const pyError = error.pyError ?? { type: "InternalError", message: String(error), line: null, traceback: "" };
+    result = message.type === "check" ? { error: pyError, results: [] } : { ok: false, error: pyError };
   }
   flush();
   const elapsed_ms = performance.now() - started;
