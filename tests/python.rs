@@ -284,3 +284,24 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn on_a_cross_origin_isolated_site_stop_interrupts_instead_of_restarting() {
+    let site = StaticServer::start(dist_dir(), "/");
+    site.set_headers(
+        "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n",
+    );
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    assert_eq!(b.js("return crossOriginIsolated").await, true);
+    // A counter kept in the interpreter itself: it survives only if the worker does.
+    let code = "import sys; sys.runs = getattr(sys, 'runs', 0) + 1; print('run', sys.runs); exec('while True: pass')";
+    for run in 1..=2 {
+        type_code(&b, code).await;
+        check(&b).await;
+        b.wait_until_secs(&format!("document.querySelector('.exercise .console .output')?.textContent.includes('run {run}')"), 60).await;
+        b.find(".exercise button.stop").await.click().await.unwrap();
+        assert_eq!(finished(&b, 5).await, "Stopped.");
+    }
+    b.close().await;
+}

@@ -69,7 +69,13 @@ impl Console {
                         Outcome::Run(run) => run.error.clone(),
                         Outcome::Check(check) => check.error.clone(),
                     };
-                    self.error.set(error);
+                    // Stop interrupts with KeyboardInterrupt: that's "Stopped.", not an error.
+                    match error {
+                        Some(e) if e.kind == "KeyboardInterrupt" => {
+                            self.note.set(Some("Stopped.".into()))
+                        }
+                        error => self.error.set(error),
+                    }
                 }
                 on_done(&how);
             }

@@ -61,6 +61,7 @@ struct Slot {
     generation: u32,
     /// The Python version and whether JSPI works, once the worker said it is ready.
     ready: Option<(String, bool)>,
+    interrupt: Option<js_sys::Int32Array>,
     boot_timer: i32,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
@@ -116,6 +117,12 @@ fn spawn_worker(generation: u32) -> Result<Slot, String> {
             on_reply(generation, Reply::parse(&text));
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let interrupt = interrupt_buffer();
+    if let Some(buffer) = &interrupt {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"interruptBuffer".into(), buffer);
+        let _ = worker.post_message(&message);
+    }
     let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
         boot_failed(
             generation,
@@ -128,8 +135,18 @@ fn spawn_worker(generation: u32) -> Result<Slot, String> {
         generation,
         ready: None,
         boot_timer,
+        interrupt,
         _on_message: on_message,
     })
+}
+
+/// A shared buffer through which Stop interrupts Python, if this page is cross-origin isolated
+/// (SharedArrayBuffer needs it).
+fn interrupt_buffer() -> Option<js_sys::Int32Array> {
+    let isolated = js_sys::Reflect::get(&window(), &"crossOriginIsolated".into())
+        .ok()?
+        .is_truthy();
+    isolated.then(|| js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4)))
 }
 
 /// Runs `f` once after `ms` milliseconds; the closure is leaked, as one-shot timers are few.
@@ -377,8 +394,14 @@ fn stop_job(id: u32, timed_out: Option<u32>) {
     if !RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
         return;
     }
-    // Blocked in input() or time.sleep(), the worker hears this and raises KeyboardInterrupt.
+    // Blocked in input() or time.sleep(), the worker hears this and raises KeyboardInterrupt;
+    // with an interrupt buffer, so does a busy loop (2 is SIGINT).
     post(&Request::Interrupt { id });
+    RUNTIME.with_borrow(|rt| {
+        if let Some(buffer) = rt.active.as_ref().and_then(|s| s.interrupt.as_ref()) {
+            buffer.set_index(0, 2);
+        }
+    });
     set_timeout(INTERRUPT_GRACE_MS, move || {
         if RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
             replace_worker(id, timed_out);

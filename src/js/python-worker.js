@@ -4,7 +4,11 @@
 import { loadPyodide, version } from "./pyodide/pyodide.mjs";
 
 const OUTPUT_CAP = 100_000; // characters of output shown per run
-const FLUSH_MS = 40; // stream output at most this often (and whenever a chunk grows large)
+// Python blocks this thread while it runs, so output can only be sent from inside a write:
+// the first writes of a job go out at once (a print followed by a long computation must
+// show), and after that, floods are batched.
+const EAGER_WRITES = 200;
+const FLUSH_MS = 40;
 
 const post = (message) => self.postMessage(JSON.stringify(message));
 
@@ -12,7 +16,14 @@ const post = (message) => self.postMessage(JSON.stringify(message));
 const queued = [];
 let handle = null;
 const waiting = new Map(); // job id → {resolve, reject} for input() and time.sleep()
+let interruptBuffer = null; // shared with the page when it is cross-origin isolated
 self.onmessage = (event) => {
+  if (typeof event.data !== "string") {
+    // The page is cross-origin isolated: Stop writes SIGINT here and Python raises
+    // KeyboardInterrupt, even in a busy loop.
+    interruptBuffer = event.data.interruptBuffer;
+    return;
+  }
   const message = JSON.parse(event.data);
   if (message.type === "input" || message.type === "interrupt") {
     const pending = waiting.get(message.id);
@@ -39,7 +50,8 @@ function write(stream, text) {
   if (job.stream !== stream) flush();
   job.stream = stream;
   job.pending += part;
-  if (job.pending.length > 4096 || Date.now() - job.flushedAt > FLUSH_MS) flush();
+  job.writes += 1;
+  if (job.writes <= EAGER_WRITES || job.pending.length > 4096 || Date.now() - job.flushedAt > FLUSH_MS) flush();
 }
 function flush() {
   if (!job || !job.pending) return;
@@ -92,6 +104,7 @@ async function boot() {
     }),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
   ]);
+  if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
   pyodide.FS.writeFile("/home/pyodide/pyroad_runner.py", runnerSource);
@@ -124,7 +137,8 @@ async function loadImports(pyodide, message) {
 }
 
 async function execute({ pyodide, runner, jspi }, message) {
-  job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, flushedAt: Date.now() };
+  job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, writes: 0, flushedAt: Date.now() };
+  if (interruptBuffer) interruptBuffer[0] = 0; // a Stop that came after the last job ended
   const started = performance.now();
   let result;
   try {

@@ -45,6 +45,7 @@ pub struct StaticServer {
     mount: String,
     running: Arc<AtomicBool>,
     extra: Arc<Mutex<HashMap<String, (String, &'static str)>>>,
+    headers: Arc<Mutex<String>>,
 }
 
 impl StaticServer {
@@ -53,7 +54,13 @@ impl StaticServer {
         let port = listener.local_addr().unwrap().port();
         let running = Arc::new(AtomicBool::new(true));
         let extra: Arc<Mutex<HashMap<String, (String, &'static str)>>> = Arc::default();
-        let (run, pages, prefix) = (running.clone(), extra.clone(), mount.to_owned());
+        let headers: Arc<Mutex<String>> = Arc::default();
+        let (run, pages, prefix, more) = (
+            running.clone(),
+            extra.clone(),
+            mount.to_owned(),
+            headers.clone(),
+        );
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if !run.load(Ordering::SeqCst) {
@@ -61,7 +68,8 @@ impl StaticServer {
                 }
                 let Ok(stream) = stream else { continue };
                 let (root, prefix, pages) = (root.clone(), prefix.clone(), pages.clone());
-                std::thread::spawn(move || serve(stream, &root, &prefix, &pages));
+                let more = more.lock().unwrap().clone();
+                std::thread::spawn(move || serve(stream, &root, &prefix, &pages, &more));
             }
         });
         Self {
@@ -69,7 +77,13 @@ impl StaticServer {
             mount: mount.to_owned(),
             running,
             extra,
+            headers,
         }
+    }
+
+    /// Sends these header lines (each ending in `\r\n`) with every response from now on.
+    pub fn set_headers(&self, lines: &str) {
+        *self.headers.lock().unwrap() = lines.to_owned();
     }
 
     /// URL of `path` (relative to the mount point) on this server.
@@ -107,6 +121,7 @@ fn serve(
     root: &Path,
     mount: &str,
     extra: &Mutex<HashMap<String, (String, &'static str)>>,
+    headers: &str,
 ) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
@@ -138,7 +153,7 @@ fn serve(
     let response = match found.flatten() {
         Some((body, kind)) => {
             let mut head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n{headers}Connection: close\r\n\r\n",
                 body.len()
             )
             .into_bytes();
