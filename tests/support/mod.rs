@@ -13,9 +13,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The release build that `./dev.sh test` makes before running the tests.
+/// The release build that `./dev.sh test` makes before running the tests (or the build in
+/// `PYROAD_DIST`, to test a copy while `dist/` is being rebuilt).
 pub fn dist_dir() -> PathBuf {
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+    let dist = std::env::var_os("PYROAD_DIST").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"),
+        PathBuf::from,
+    );
     assert!(
         dist.join("index.html").is_file(),
         "{} has no build: run `./dev.sh test`, which builds the site before testing it",
