@@ -175,6 +175,14 @@ impl Lesson {
         })
     }
 
+    /// What must be solved and answered for the lesson to count as done.
+    pub fn gradable(&self) -> crate::progress::Gradable {
+        crate::progress::Gradable {
+            exercises: self.exercises().map(|e| e.id.clone()).collect(),
+            questions: self.questions().map(|q| q.id().to_owned()).collect(),
+        }
+    }
+
     /// Whether any block runs Python (the app starts the runtime early for these).
     pub fn has_python(&self) -> bool {
         self.blocks.iter().any(|b| match b {

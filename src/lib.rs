@@ -10,5 +10,6 @@ pub mod highlight;
 pub mod lesson;
 pub mod markdown;
 pub mod progress;
+pub mod review;
 pub mod route;
 pub mod runner;

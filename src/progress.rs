@@ -4,9 +4,10 @@
 //! through [`decode`], which migrates older schemas step by step and maps renamed lesson ids;
 //! anything it can't read comes back as [`Unreadable`] so the caller can keep the raw value.
 
+use crate::review::{Card, DAY_MS};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The schema this build writes.
 pub const SCHEMA: u64 = 1;
@@ -22,6 +23,31 @@ pub struct Progress {
     /// Keyed by `<lesson id>/<exercise id>`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub exercises: BTreeMap<String, ExerciseProgress>,
+    /// Keyed by `<lesson id>/<question id>`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub questions: BTreeMap<String, QuestionProgress>,
+    /// The learner's own notes, by lesson id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<String, Note>,
+    /// Days (since the Unix epoch, in the learner's time zone) on which they did something.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub active_days: BTreeSet<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionProgress {
+    pub attempts: u32,
+    pub correct: u32,
+    pub last_correct: bool,
+    pub answered_at: Millis,
+    /// When it comes back for review.
+    pub card: Card,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub text: String,
+    pub updated_at: Millis,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +60,20 @@ pub struct ExerciseProgress {
     pub solution_viewed_at: Option<Millis>,
 }
 
-/// The progress key of an exercise.
+/// The ids of a lesson's exercises and quiz questions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gradable {
+    pub exercises: Vec<String>,
+    pub questions: Vec<String>,
+}
+
+impl Gradable {
+    pub fn is_empty(&self) -> bool {
+        self.exercises.is_empty() && self.questions.is_empty()
+    }
+}
+
+/// The progress key of an exercise or question.
 pub fn exercise_key(lesson: &str, exercise: &str) -> String {
     format!("{lesson}/{exercise}")
 }
@@ -127,13 +166,96 @@ impl Progress {
             .unwrap_or_default()
     }
 
+    /// A lesson is done once every exercise is solved and every question answered right.
+    fn finish_if_complete(&mut self, lesson: &str, gradable: &Gradable, now: Millis) {
+        let solved = gradable
+            .exercises
+            .iter()
+            .all(|e| self.exercise(lesson, e).solved_at.is_some());
+        let answered = gradable
+            .questions
+            .iter()
+            .all(|q| self.question(lesson, q).is_some_and(|q| q.correct > 0));
+        if solved && answered && !gradable.is_empty() {
+            self.set_done(lesson, true, now);
+        }
+    }
+
+    /// Records an answer to a quiz question (first time, or in review), and reschedules it.
+    pub fn record_answer(
+        &mut self,
+        lesson: &str,
+        question: &str,
+        gradable: &Gradable,
+        correct: bool,
+        now: Millis,
+    ) {
+        let key = exercise_key(lesson, question);
+        let entry = match self.questions.remove(&key) {
+            Some(q) => QuestionProgress {
+                attempts: q.attempts + 1,
+                correct: q.correct + u32::from(correct),
+                last_correct: correct,
+                answered_at: now,
+                card: q.card.answer(correct, now),
+            },
+            None => QuestionProgress {
+                attempts: 1,
+                correct: u32::from(correct),
+                last_correct: correct,
+                answered_at: now,
+                card: Card::first(correct, now),
+            },
+        };
+        self.questions.insert(key, entry);
+        self.finish_if_complete(lesson, gradable, now);
+    }
+
+    pub fn question(&self, lesson: &str, question: &str) -> Option<&QuestionProgress> {
+        self.questions.get(&exercise_key(lesson, question))
+    }
+
+    /// Questions due for review at `now`, soonest first, as `(lesson, question)`.
+    pub fn due_reviews(&self, now: Millis) -> Vec<(&str, &str)> {
+        let mut due: Vec<_> = self
+            .questions
+            .iter()
+            .filter(|(_, q)| q.card.is_due(now))
+            .filter_map(|(key, q)| key.split_once('/').map(|(l, id)| (q.card.due_at, l, id)))
+            .collect();
+        due.sort();
+        due.into_iter().map(|(_, l, id)| (l, id)).collect()
+    }
+
+    /// Notes the day of `now` as active; `offset_minutes` is the local time zone's offset
+    /// from UTC (east positive), so days follow the learner's clock.
+    pub fn mark_active(&mut self, now: Millis, offset_minutes: i64) -> bool {
+        let local = now as i64 + offset_minutes * 60_000;
+        self.active_days
+            .insert((local.max(0) as u64 / DAY_MS) as u32)
+    }
+
+    /// Days in a row, ending today or yesterday, on which the learner was active.
+    pub fn streak(&self, today: u32) -> u32 {
+        let start = if self.active_days.contains(&today) {
+            today
+        } else if today > 0 && self.active_days.contains(&(today - 1)) {
+            today - 1
+        } else {
+            return 0;
+        };
+        (0..=start)
+            .take_while(|d| self.active_days.contains(&(start - d)))
+            .count() as u32
+    }
+
     /// Records a Check of an exercise. When every exercise of the lesson (`all`) is solved, the
     /// lesson is done.
     pub fn record_check(
         &mut self,
         lesson: &str,
         exercise: &str,
-        all: &[&str],
+        gradable: &Gradable,
         solved: bool,
         now: Millis,
     ) {
@@ -145,12 +267,7 @@ impl Progress {
         if solved && entry.solved_at.is_none() {
             entry.solved_at = Some(now);
         }
-        if all
-            .iter()
-            .all(|e| self.exercise(lesson, e).solved_at.is_some())
-        {
-            self.set_done(lesson, true, now);
-        }
+        self.finish_if_complete(lesson, gradable, now);
     }
 
     pub fn record_solution_viewed(&mut self, lesson: &str, exercise: &str, now: Millis) {
@@ -186,24 +303,12 @@ impl Progress {
             };
             self.lessons.insert(new.clone(), merged);
         }
-        let prefixes: Vec<(String, &String)> = renamed
-            .iter()
-            .map(|(old, new)| (format!("{old}/"), new))
-            .collect();
-        let moved: Vec<String> = self
-            .exercises
-            .keys()
-            .filter(|k| prefixes.iter().any(|(p, _)| k.starts_with(p.as_str())))
-            .cloned()
-            .collect();
-        for key in moved {
-            let (prefix, new) = prefixes
-                .iter()
-                .find(|(p, _)| key.starts_with(p.as_str()))
-                .expect("filtered above");
-            let value = self.exercises.remove(&key).expect("listed above");
-            let new_key = format!("{new}/{}", &key[prefix.len()..]);
-            self.exercises.entry(new_key).or_insert(value);
+        rekey(&mut self.exercises, renamed);
+        rekey(&mut self.questions, renamed);
+        for (old, new) in renamed {
+            if let Some(note) = self.notes.remove(old) {
+                self.notes.entry(new.clone()).or_insert(note);
+            }
         }
     }
 
@@ -214,6 +319,25 @@ impl Progress {
             progress: self,
         })
         .expect("progress always serializes")
+    }
+}
+
+/// Moves `<old lesson>/<item>` keys to `<new lesson>/<item>`; an item already under the new
+/// lesson is kept.
+fn rekey<T>(items: &mut BTreeMap<String, T>, renamed: &BTreeMap<String, String>) {
+    let moved: Vec<(String, String)> = items
+        .keys()
+        .filter_map(|key| {
+            let (lesson, item) = key.split_once('/')?;
+            renamed
+                .get(lesson)
+                .map(|new| (key.clone(), exercise_key(new, item)))
+        })
+        .collect();
+    for (old, new) in moved {
+        if let Some(value) = items.remove(&old) {
+            items.entry(new).or_insert(value);
+        }
     }
 }
 
@@ -273,7 +397,10 @@ mod tests {
     #[test]
     fn solving_every_exercise_finishes_the_lesson() {
         let mut p = Progress::default();
-        let all = ["a", "b"];
+        let all = Gradable {
+            exercises: vec!["a".into(), "b".into()],
+            questions: vec!["q".into()],
+        };
         p.record_check("l", "a", &all, false, 1);
         p.record_check("l", "a", &all, true, 2);
         assert_eq!(
@@ -287,12 +414,53 @@ mod tests {
         assert_eq!(p.status("l"), Status::NotStarted);
         p.record_solution_viewed("l", "b", 3);
         p.record_check("l", "b", &all, true, 4);
+        assert_eq!(p.status("l"), Status::NotStarted, "the quiz is still to do");
+        p.record_answer("l", "q", &all, false, 5);
+        assert_eq!(p.status("l"), Status::NotStarted);
+        p.record_answer("l", "q", &all, true, 6);
         assert_eq!(p.status("l"), Status::Done);
         assert_eq!(p.exercise("l", "b").solution_viewed_at, Some(3));
         // A later failed check doesn't take a solve back.
-        p.record_check("l", "a", &all, false, 5);
+        p.record_check("l", "a", &all, false, 7);
         assert_eq!(p.exercise("l", "a").solved_at, Some(2));
         assert_eq!(decode(&p.encode(), &no_renames()), Ok(p));
+    }
+
+    #[test]
+    fn answers_schedule_reviews() {
+        let mut p = Progress::default();
+        let g = Gradable::default();
+        p.record_answer("l", "q1", &g, true, 0);
+        p.record_answer("l", "q2", &g, false, 0);
+        assert_eq!(p.due_reviews(DAY_MS - 1), Vec::<(&str, &str)>::new());
+        assert_eq!(p.due_reviews(DAY_MS), [("l", "q1"), ("l", "q2")]);
+        p.record_answer("l", "q2", &g, true, DAY_MS);
+        let q2 = p.question("l", "q2").unwrap();
+        assert_eq!((q2.attempts, q2.correct, q2.last_correct), (2, 1, true));
+        assert_eq!(p.due_reviews(2 * DAY_MS), [("l", "q1"), ("l", "q2")]);
+        assert_eq!(p.due_reviews(DAY_MS + 1), [("l", "q1")]);
+        assert_eq!(decode(&p.encode(), &no_renames()), Ok(p));
+    }
+
+    #[test]
+    fn streaks_count_consecutive_active_days() {
+        let mut p = Progress::default();
+        assert_eq!(p.streak(10), 0);
+        for day in [3, 5, 6, 7] {
+            assert!(p.mark_active(day * DAY_MS + 5, 0));
+        }
+        assert!(!p.mark_active(7 * DAY_MS + 9, 0));
+        assert_eq!(p.streak(7), 3);
+        assert_eq!(
+            p.streak(8),
+            3,
+            "today not yet active: the streak lasts until tomorrow"
+        );
+        assert_eq!(p.streak(9), 0);
+        // 23:30 UTC is already tomorrow two hours east.
+        let mut east = Progress::default();
+        east.mark_active(DAY_MS - 30 * 60_000, 120);
+        assert!(east.active_days.contains(&1));
     }
 
     #[test]
@@ -348,9 +516,9 @@ mod tests {
         );
         assert_eq!(p.lessons.len(), 2);
 
-        let raw =
-            r#"{"schema":1,"lessons":{},"exercises":{"loops/count":{"attempts":1,"solved_at":4}}}"#;
+        let raw = r#"{"schema":1,"lessons":{},"exercises":{"loops/count":{"attempts":1,"solved_at":4}},"notes":{"loops":{"text":"hi","updated_at":1}}}"#;
         let p = decode(raw, &renamed).unwrap();
         assert_eq!(p.exercise("control-flow", "count").solved_at, Some(4));
+        assert_eq!(p.notes["control-flow"].text, "hi");
     }
 }

@@ -10,13 +10,14 @@ use super::store::{ProgressStore, SavedCode};
 use leptos::prelude::*;
 use pyroad::highlight::python_html;
 use pyroad::lesson::{CodeBlock, Exercise};
+use pyroad::progress::Gradable;
 use pyroad::runner::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
 
 #[component]
 pub fn ExerciseView(
     exercise: Exercise,
     lesson_id: String,
-    all_exercises: Vec<String>,
+    gradable: Gradable,
 ) -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     let saved = SavedCode::new(&lesson_id, &exercise.id);
@@ -27,7 +28,7 @@ pub fn ExerciseView(
     let results = RwSignal::new(None::<CheckOutcome>);
     let hints_shown = RwSignal::new(0usize);
     let exercise = StoredValue::new(exercise);
-    let ids = StoredValue::new((lesson_id, all_exercises));
+    let ids = StoredValue::new((lesson_id, gradable));
     let progress = move || {
         let (lesson, _) = ids.get_value();
         store
@@ -56,7 +57,6 @@ pub fn ExerciseView(
                 let solved = outcome.solved();
                 let (lesson, all) = ids.get_value();
                 let this = exercise.with_value(|e| e.id.clone());
-                let all: Vec<&str> = all.iter().map(String::as_str).collect();
                 store.update(|p, now| {
                     p.record_check(&lesson, &this, &all, solved, now);
                     true

@@ -6,7 +6,8 @@ use super::store::ProgressStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::course::{Course, LessonRef};
-use pyroad::lesson::{Block, CodeBlock, Lesson, Question};
+use pyroad::lesson::{Block, CodeBlock, Lesson};
+use pyroad::progress::Gradable;
 use pyroad::progress::Status;
 use pyroad::route::Route;
 use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Request};
@@ -73,8 +74,8 @@ pub fn LessonPage(id: String) -> impl IntoView {
                     }.into_any(),
                     Some(Ok(lesson)) => {
                         let id = lesson.id.clone();
-                        let exercises: Vec<String> = lesson.exercises().map(|e| e.id.clone()).collect();
-                        lesson.blocks.into_iter().map(|b| render_block(b, &id, &exercises)).collect_view().into_any()
+                        let gradable = lesson.gradable();
+                        lesson.blocks.into_iter().map(|b| render_block(b, &id, &gradable)).collect_view().into_any()
                     }
                 }}
             </article>
@@ -131,7 +132,7 @@ fn DoneButton(id: String) -> impl IntoView {
     }
 }
 
-fn render_block(block: Block, lesson_id: &str, exercises: &[String]) -> AnyView {
+fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
     match block {
         Block::Prose { html } => view! { <div class="prose" inner_html=html></div> }.into_any(),
         Block::Callout { kind, html } => view! {
@@ -149,11 +150,14 @@ fn render_block(block: Block, lesson_id: &str, exercises: &[String]) -> AnyView 
             <super::exercise::ExerciseView
                 exercise
                 lesson_id=lesson_id.to_owned()
-                all_exercises=exercises.to_vec()
+                gradable=gradable.clone()
             />
         }
         .into_any(),
-        Block::Question(question) => render_question(question),
+        Block::Question(question) => view! {
+            <super::quiz::QuestionView question lesson_id=lesson_id.to_owned() gradable=gradable.clone()/>
+        }
+        .into_any(),
     }
 }
 
@@ -219,25 +223,4 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
             {runnable.then(|| console.view())}
         </figure>
     }
-}
-
-/// Questions become answerable with the quiz engine; until then the prompt is shown.
-fn render_question(question: Question) -> AnyView {
-    let id = question.id().to_owned();
-    let (prompt, extra) = match question {
-        Question::Choice { prompt_html, options, .. } => (
-            prompt_html,
-            view! { <ul class="options">{options.into_iter().map(|o| view! { <li inner_html=o.html></li> }).collect_view()}</ul> }
-                .into_any(),
-        ),
-        Question::Predict { prompt_html, code, .. } => (prompt_html, view! { <Code code/> }.into_any()),
-    };
-    view! {
-        <section class="question" data-question=id>
-            <p class="block-label">"Quiz"</p>
-            <div class="prose" inner_html=prompt></div>
-            {extra}
-        </section>
-    }
-    .into_any()
 }

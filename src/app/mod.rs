@@ -6,6 +6,7 @@ mod editor;
 mod exercise;
 mod lesson_page;
 mod python;
+mod quiz;
 mod roadmap;
 mod store;
 
