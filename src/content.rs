@@ -5,6 +5,7 @@ use crate::course::{Course, LessonInfo, Stage, Topic, is_valid_id};
 use crate::error::{ContentError, line_of};
 use crate::lesson::Lesson;
 use crate::markdown::parse_lesson;
+use crate::search::SearchIndex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -164,14 +165,15 @@ pub fn load(dir: &Path) -> Result<Compiled, Vec<ContentError>> {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(errors);
     }
-    Ok(Compiled {
-        course: Course {
-            title: manifest.title,
-            stages,
-            renamed,
-        },
-        lessons,
-    })
+    let mut course = Course {
+        title: manifest.title,
+        stages,
+        renamed,
+        search_index: String::new(),
+    };
+    let search = search_json(&course, &lessons);
+    course.search_index = format!("search-{:016x}.json", fnv1a(search.as_bytes()));
+    Ok(Compiled { course, lessons })
 }
 
 struct ManifestCheck<'a> {
@@ -280,7 +282,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Writes the compiled lessons into `out/lessons/` and the course into `out/index.html`.
+/// The search index as JSON. It depends only on the lessons and the roadmap, so `load` (for the
+/// hash in the file name) and `write_site` build the same bytes.
+fn search_json(course: &Course, lessons: &[Lesson]) -> String {
+    serde_json::to_string(&SearchIndex::build(course, lessons))
+        .expect("the search index serializes")
+}
+
+/// Writes the compiled lessons into `out/lessons/`, the search index into `out/`, and the course
+/// into `out/index.html`.
 pub fn write_site(compiled: &Compiled, out: &Path) -> Result<(), String> {
     let lessons_dir = out.join("lessons");
     fs::create_dir_all(&lessons_dir).map_err(|e| format!("{}: {e}", lessons_dir.display()))?;
@@ -289,6 +299,9 @@ pub fn write_site(compiled: &Compiled, out: &Path) -> Result<(), String> {
         let json = serde_json::to_string(lesson).expect("lessons serialize");
         fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
     }
+    let search = out.join(&compiled.course.search_index);
+    fs::write(&search, search_json(&compiled.course, &compiled.lessons))
+        .map_err(|e| format!("{}: {e}", search.display()))?;
     let index = out.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let html =

@@ -12,6 +12,10 @@ pub struct Course {
     /// Old lesson id → current lesson id, already resolved through chains of renames.
     #[serde(default)]
     pub renamed: BTreeMap<String, String>,
+    /// Path of the search index file ([`crate::search::SearchIndex`]), relative to the site
+    /// root (content-hashed).
+    #[serde(default)]
+    pub search_index: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +165,7 @@ pub(crate) mod tests {
                 },
             ],
             renamed: [("old-a".to_string(), "a".to_string())].into(),
+            search_index: String::new(),
         }
     }
 

@@ -1,4 +1,4 @@
-//! PyRoad's pure core: the course model, the lesson format, progress and routes.
+//! PyRoad's pure core: the course model, the lesson format, progress, search and routes.
 //!
 //! Nothing here touches the browser, so all of it is tested natively with `cargo test`;
 //! the wasm app (`src/app`) is a thin layer of components over these types.
@@ -13,3 +13,5 @@ pub mod progress;
 pub mod review;
 pub mod route;
 pub mod runner;
+pub mod search;
+pub mod transfer;

@@ -5,6 +5,10 @@
 pub enum Route {
     Roadmap,
     Lesson(String),
+    /// Quiz questions due for spaced review.
+    Review,
+    /// Charts, statistics, notes, export and import.
+    Progress,
     NotFound(String),
 }
 
@@ -17,6 +21,8 @@ impl Route {
         match path.split('/').collect::<Vec<_>>().as_slice() {
             [""] => Self::Roadmap,
             ["lesson", id] if !id.is_empty() => Self::Lesson(decode(id)),
+            ["review"] => Self::Review,
+            ["progress"] => Self::Progress,
             _ => Self::NotFound(decode(path)),
         }
     }
@@ -26,6 +32,8 @@ impl Route {
         match self {
             Self::Roadmap | Self::NotFound(_) => "#/".to_owned(),
             Self::Lesson(id) => format!("#/lesson/{id}"),
+            Self::Review => "#/review".to_owned(),
+            Self::Progress => "#/progress".to_owned(),
         }
     }
 }
@@ -82,5 +90,7 @@ mod tests {
         let r = Route::Lesson("functions".into());
         assert_eq!(Route::parse(&r.href()), r);
         assert_eq!(Route::parse(&Route::Roadmap.href()), Route::Roadmap);
+        assert_eq!(Route::parse(&Route::Review.href()), Route::Review);
+        assert_eq!(Route::parse("#/progress/"), Route::Progress);
     }
 }

@@ -206,4 +206,13 @@ fn compiled_site_carries_the_course_into_index_html() {
     let lesson: pyroad::lesson::Lesson =
         serde_json::from_str(&fs::read_to_string(out.join(lesson_file)).unwrap()).unwrap();
     assert_eq!(lesson, compiled.lessons[0]);
+
+    let search = &compiled.course.search_index;
+    assert!(
+        search.starts_with("search-") && search.ends_with(".json") && search.len() == 28,
+        "{search}"
+    );
+    let index: pyroad::search::SearchIndex =
+        serde_json::from_str(&fs::read_to_string(out.join(search)).unwrap()).unwrap();
+    assert_eq!(index.search("hello", 5)[0].lesson_id, "first");
 }

@@ -14,11 +14,7 @@ use pyroad::progress::Gradable;
 use pyroad::runner::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
 
 #[component]
-pub fn ExerciseView(
-    exercise: Exercise,
-    lesson_id: String,
-    gradable: Gradable,
-) -> impl IntoView {
+pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     let saved = SavedCode::new(&lesson_id, &exercise.id);
     // Restored code is shown, never run, until the learner presses Check.

@@ -79,6 +79,7 @@ pub fn LessonPage(id: String) -> impl IntoView {
                     }
                 }}
             </article>
+            <LessonNotes id=info.id.clone()/>
             <DoneButton id=info.id.clone()/>
             <p class="done-state" data-status=move || status.get().as_str()>
                 {move || match status.get() {
@@ -101,6 +102,36 @@ pub fn LessonPage(id: String) -> impl IntoView {
                 })}
             </nav>
         </main>
+    }
+}
+
+/// The learner's own notes on the lesson, saved as they type.
+#[component]
+fn LessonNotes(id: String) -> impl IntoView {
+    let store = expect_context::<ProgressStore>();
+    let initial = store
+        .progress
+        .with_untracked(|p| p.notes.get(&id).map(|n| n.text.clone()).unwrap_or_default());
+    let has_notes = !initial.is_empty();
+    view! {
+        <details class="lesson-notes" open=has_notes>
+            <summary>"Your notes"</summary>
+            <label for="lesson-notes" class="visually-hidden">"Your notes on this lesson"</label>
+            <textarea
+                id="lesson-notes"
+                rows="4"
+                placeholder="Anything to remember from this lesson? Notes stay in this browser and go with your exported progress."
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    store.update(|p, now| {
+                        p.notes.insert(id.clone(), pyroad::progress::Note { text, updated_at: now });
+                        true
+                    });
+                }
+            >
+                {initial}
+            </textarea>
+        </details>
     }
 }
 

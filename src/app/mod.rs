@@ -5,9 +5,12 @@ mod dom;
 mod editor;
 mod exercise;
 mod lesson_page;
+mod progress_page;
 mod python;
 mod quiz;
+mod review_page;
 mod roadmap;
+mod search_box;
 mod store;
 
 use dom::{location_hash, prefers_dark, set_title, window};
@@ -97,6 +100,8 @@ fn App(course: &'static Course) -> impl IntoView {
                 Some(_) => view! { <lesson_page::LessonPage id/> }.into_any(),
                 None => view! { <NotFound path=format!("lesson/{id}")/> }.into_any(),
             },
+            Route::Review => view! { <review_page::ReviewPage/> }.into_any(),
+            Route::Progress => view! { <progress_page::ProgressPage/> }.into_any(),
             Route::NotFound(path) => view! { <NotFound path/> }.into_any(),
         }}
         <footer class="site-footer">
@@ -108,6 +113,7 @@ fn App(course: &'static Course) -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let course = expect_context::<&'static Course>();
+    let store = expect_context::<ProgressStore>();
     let dark = RwSignal::new(Theme::saved().map_or_else(prefers_dark, |t| t == Theme::Dark));
     if let Some(theme) = Theme::saved() {
         theme.apply();
@@ -134,7 +140,16 @@ fn Header() -> impl IntoView {
             </a>
             <nav aria-label="Site">
                 <a href="#/">"Roadmap"</a>
+                <a href="#/review" id="nav-review">
+                    "Review"
+                    {move || {
+                        let due = review_page::due_now(store).len();
+                        (due > 0).then(|| view! { <span class="count" aria-label=format!("{due} due")>{due}</span> })
+                    }}
+                </a>
+                <a href="#/progress">"Progress"</a>
             </nav>
+            <search_box::SearchBox/>
             <PythonStatus/>
             <button
                 type="button"

@@ -33,11 +33,23 @@ pub fn QuestionView(
     };
     let dom_id = format!("question-{lesson_id}-{id}");
     let (body, explanation) = match question {
-        Question::Choice { prompt_html, options, multiple, explanation_html, .. } => (
+        Question::Choice {
+            prompt_html,
+            options,
+            multiple,
+            explanation_html,
+            ..
+        } => (
             choice(&dom_id, prompt_html, options, multiple, answered, record).into_any(),
             explanation_html,
         ),
-        Question::Predict { prompt_html, code, expected, explanation_html, .. } => (
+        Question::Predict {
+            prompt_html,
+            code,
+            expected,
+            explanation_html,
+            ..
+        } => (
             predict(&dom_id, prompt_html, code, expected, answered, record).into_any(),
             explanation_html,
         ),
@@ -138,7 +150,10 @@ fn predict(
     let label_for = field_id.clone();
     let lines = expected.lines().count().clamp(2, 12).to_string();
     // The code can be run once answered, to see why.
-    let static_code = CodeBlock { runnable: false, ..code.clone() };
+    let static_code = CodeBlock {
+        runnable: false,
+        ..code.clone()
+    };
     view! {
         <form on:submit=submit>
             <div class="prose question-prompt" inner_html=prompt_html></div>

@@ -58,6 +58,14 @@ pub fn Roadmap() -> impl IntoView {
                     >
                         <span style:width=move || format!("{}%", percent(done(), total))></span>
                     </div>
+                    {move || {
+                        let due = super::review_page::due_now(store).len();
+                        (due > 0).then(|| view! {
+                            <a class="reviews-due" id="roadmap-reviews" href="#/review">
+                                {if due == 1 { "1 question to review".to_owned() } else { format!("{due} questions to review") }}
+                            </a>
+                        })
+                    }}
                     {move || next().map(|(href, title)| view! {
                         <a class="button continue" href=href>
                             {if done() == 0 { "Start: " } else { "Continue: " }}

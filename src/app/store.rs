@@ -116,14 +116,25 @@ impl ProgressStore {
         std::mem::forget(handle);
     }
 
-    /// Changes progress and saves it.
+    /// Changes progress and saves it; any change also marks today as an active day.
     pub fn update(self, change: impl FnOnce(&mut Progress, u64) -> bool) {
         let now = now_millis();
         let mut changed = false;
-        self.progress.update(|p| changed = change(p, now));
+        self.progress.update(|p| {
+            changed = change(p, now);
+            if changed {
+                p.mark_active(now, utc_offset_minutes());
+            }
+        });
         if changed {
             self.save();
         }
+    }
+
+    /// Replaces all progress (import, reset) and saves it.
+    pub fn replace(self, progress: Progress) {
+        self.progress.set(progress);
+        self.save();
     }
 
     fn save(self) {
@@ -137,6 +148,11 @@ impl ProgressStore {
             self.notice.set(None);
         }
     }
+}
+
+/// The local time zone's offset from UTC in minutes, east positive.
+pub fn utc_offset_minutes() -> i64 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i64)
 }
 
 /// Keeps an unreadable value under a backup key that doesn't overwrite an earlier backup.

@@ -1,0 +1,331 @@
+//! The learning loop in the release build: quizzes, spaced review, search, and progress the
+//! learner owns (export, reset, import). Questions and words are taken from `content/`, so the
+//! tests follow the course as it is rewritten.
+
+mod support;
+
+use pyroad::content::{self, Compiled};
+use pyroad::lesson::Question;
+use pyroad::search::SearchIndex;
+use std::path::Path;
+use support::{Browser, StaticServer, dist_dir};
+
+fn course() -> Compiled {
+    content::load(Path::new("content")).expect("content/ is valid")
+}
+
+/// The first multiple-choice question in the course: (lesson, id, which options are right).
+fn first_choice(c: &Compiled) -> (String, String, Vec<bool>) {
+    c.lessons
+        .iter()
+        .find_map(|l| {
+            l.questions().find_map(|q| match q {
+                Question::Choice { id, options, .. } => Some((
+                    l.id.clone(),
+                    id.clone(),
+                    options.iter().map(|o| o.correct).collect(),
+                )),
+                Question::Predict { .. } => None,
+            })
+        })
+        .expect("the course has a multiple-choice question")
+}
+
+async fn answer_choice(b: &Browser, question: &str, picks: &[bool]) {
+    let section = format!("section.question[data-question=\"{question}\"]");
+    for (i, pick) in picks.iter().enumerate() {
+        if *pick {
+            b.find(&format!("{section} .options li:nth-child({}) input", i + 1))
+                .await
+                .click()
+                .await
+                .unwrap();
+        }
+    }
+    b.find(&format!("{section} button.answer"))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn stored_progress(b: &Browser) -> serde_json::Value {
+    let raw = b.js("return localStorage.getItem('pyroad/progress')").await;
+    serde_json::from_str(raw.as_str().unwrap_or("{}")).unwrap()
+}
+
+#[tokio::test]
+async fn quiz_answers_are_graded_explained_and_recorded() {
+    let c = course();
+    let (lesson, question, right) = first_choice(&c);
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url(&format!("#/lesson/{lesson}"))).await;
+    let section = format!("section.question[data-question=\"{question}\"]");
+    b.find(&section).await;
+
+    let wrong: Vec<bool> = right.iter().map(|r| !r).collect();
+    answer_choice(&b, &question, &wrong).await;
+    let feedback = b.text(&format!("{section} .feedback")).await;
+    assert!(feedback.starts_with("✗ Not quite."), "{feedback}");
+    assert!(
+        b.count(&format!("{section} .options li.right")).await >= 1,
+        "the right answer is shown"
+    );
+
+    b.find(&format!("{section} .retry"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    answer_choice(&b, &question, &right).await;
+    assert!(
+        b.text(&format!("{section} .feedback"))
+            .await
+            .starts_with("✓ Right.")
+    );
+    let stored = stored_progress(&b).await;
+    let record = &stored["questions"][format!("{lesson}/{question}")];
+    assert_eq!(
+        (record["attempts"].as_u64(), record["correct"].as_u64()),
+        (Some(2), Some(1)),
+        "{stored}"
+    );
+
+    // Predict-the-output: the expected text, typed, is right; then the code can be run.
+    let Some((plesson, pid, expected)) = c.lessons.iter().find_map(|l| {
+        l.questions().find_map(|q| match q {
+            Question::Predict { id, expected, .. } => {
+                Some((l.id.clone(), id.clone(), expected.clone()))
+            }
+            Question::Choice { .. } => None,
+        })
+    }) else {
+        panic!("the course has a predict-the-output question")
+    };
+    b.goto(&site.url(&format!("#/lesson/{plesson}"))).await;
+    let section = format!("section.question[data-question=\"{pid}\"]");
+    let field = b.find(&format!("{section} textarea.predict-answer")).await;
+    assert_eq!(
+        b.count(&format!("{section} button.run")).await,
+        0,
+        "no running before answering"
+    );
+    field.send_keys(&format!("{expected}  ")).await.unwrap();
+    b.find(&format!("{section} button.answer"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        b.text(&format!("{section} .feedback"))
+            .await
+            .starts_with("✓ Right.")
+    );
+    b.find(&format!("{section} button.run")).await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_answered_question_comes_back_for_review_when_due() {
+    let c = course();
+    let (lesson, question, right) = first_choice(&c);
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url(&format!("#/lesson/{lesson}"))).await;
+    answer_choice(&b, &question, &right).await;
+    b.find("section.question .feedback").await;
+    b.goto(&site.url("#/review")).await;
+    assert_eq!(b.text("#reviews-due").await, "Nothing is due right now.");
+    assert!(
+        b.text("main")
+            .await
+            .contains("The next question comes back within a day")
+    );
+
+    // Two days pass: the stored times move back (the app reads the clock, the test moves the data).
+    b.js("const p = JSON.parse(localStorage.getItem('pyroad/progress')); \
+          for (const q of Object.values(p.questions)) { q.answered_at -= 2 * 86400000; q.card.due_at -= 2 * 86400000; } \
+          localStorage.setItem('pyroad/progress', JSON.stringify(p));")
+        .await;
+    b.goto(&site.url("#/")).await;
+    b.client.refresh().await.unwrap();
+    assert_eq!(b.text("#roadmap-reviews").await, "1 question to review");
+    assert!(b.text("#nav-review").await.contains('1'));
+    b.find("#roadmap-reviews").await.click().await.unwrap();
+    assert_eq!(b.text("#reviews-due").await, "1 question is due.");
+    answer_choice(&b, &question, &right).await;
+    b.find("button.next-review:not([hidden])")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        b.text("#reviews-due").await,
+        "Nothing is due right now. You reviewed 1 this visit."
+    );
+    let stored = stored_progress(&b).await;
+    assert_eq!(
+        stored["questions"][format!("{lesson}/{question}")]["card"]["interval_days"],
+        6
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn search_finds_a_lesson_by_a_word_in_its_body() {
+    let c = course();
+    let index = SearchIndex::build(&c.course, &c.lessons);
+    // A long word from the body of a lesson, not in its title.
+    let lesson = c.course.lesson("dictionaries").unwrap().lesson;
+    let body = c.lessons.iter().find(|l| l.id == lesson.id).unwrap();
+    let Some(pyroad::lesson::Block::Prose { html }) = body.blocks.first() else {
+        panic!("the lesson starts with prose")
+    };
+    let text: String = html
+        .split('<')
+        .map(|p| p.split_once('>').map_or(p, |(_, t)| t))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let word = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 7 && !lesson.title.to_lowercase().contains(&w.to_lowercase()))
+        .max_by_key(|w| w.len())
+        .expect("a long word")
+        .to_lowercase();
+    let word = word.as_str();
+    let expected = index.search(word, 8);
+    assert!(
+        expected.iter().any(|h| h.lesson_id == lesson.id),
+        "{word}: {expected:?}"
+    );
+
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    b.find("body").await.send_keys("/").await.unwrap();
+    assert_eq!(
+        b.js("return document.activeElement.id").await,
+        "search-input"
+    );
+    b.find("#search-input").await.send_keys(word).await.unwrap();
+    b.find("#search-results .search-hit").await;
+    let shown: Vec<String> = {
+        let mut ids = Vec::new();
+        for hit in b
+            .client
+            .find_all(fantoccini::Locator::Css("#search-results .search-hit"))
+            .await
+            .unwrap()
+        {
+            ids.push(hit.attr("data-lesson").await.unwrap().unwrap());
+        }
+        ids
+    };
+    let native: Vec<String> = expected.iter().map(|h| h.lesson_id.clone()).collect();
+    assert_eq!(shown, native);
+    assert!(
+        b.text("#search-results mark")
+            .await
+            .to_lowercase()
+            .starts_with(word)
+    );
+    b.find("#search-results .search-hit")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(&format!("article.lesson[data-lesson=\"{}\"]", native[0]))
+        .await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn export_reset_and_import_bring_back_the_same_roadmap() {
+    let downloads = std::env::temp_dir().join(format!("pyroad-downloads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads).unwrap();
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start_with(serde_json::json!({
+        "download": { "default_directory": downloads.display().to_string(), "prompt_for_download": false }
+    }))
+    .await;
+    for lesson in ["control-flow", "dictionaries"] {
+        b.goto(&site.url(&format!("#/lesson/{lesson}"))).await;
+        b.find("#mark-done").await.click().await.unwrap();
+    }
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.find(".lesson-notes summary").await.click().await.unwrap();
+    b.find("#lesson-notes")
+        .await
+        .send_keys("Defaults are evaluated once.")
+        .await
+        .unwrap();
+    b.goto(&site.url("")).await;
+    let statuses = "return [...document.querySelectorAll('.lesson-node')].map(n => n.dataset.status).join(',')";
+    b.find(".lesson-node").await;
+    let before = b.js(statuses).await;
+
+    b.goto(&site.url("#/progress")).await;
+    assert!(b.text("#stats").await.contains("2 of 49"));
+    b.find("#export-progress").await.click().await.unwrap();
+    let file = {
+        let mut found = None;
+        for _ in 0..50 {
+            found = std::fs::read_dir(&downloads)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|e| e == "json"));
+            if found.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        found.expect("the export was downloaded")
+    };
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        exported.contains("\"format\": \"pyroad-progress\"")
+            && exported.contains("Defaults are evaluated once.")
+    );
+
+    b.js("window.confirm = () => true").await;
+    b.find("#reset-progress").await.click().await.unwrap();
+    assert!(b.text("#stats").await.contains("0 of 49"));
+
+    // A malformed file changes nothing.
+    let broken = downloads.join("broken.json");
+    std::fs::write(&broken, "{\"format\": \"pyroad-progress\", \"version\": 1, \"progress\": {\"schema\": 1, \"lessons\": {\"no-such-lesson\": {\"opened_at\": 1}}}}").unwrap();
+    b.find("#import-progress")
+        .await
+        .send_keys(&broken.display().to_string())
+        .await
+        .unwrap();
+    let message = b.text("#transfer-message").await;
+    assert!(
+        message.contains("no-such-lesson") && message.ends_with("Nothing was changed."),
+        "{message}"
+    );
+    assert!(b.text("#stats").await.contains("0 of 49"));
+
+    b.find("#import-progress")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    b.find("#import-preview").await;
+    b.find("#import-replace").await.click().await.unwrap();
+    assert!(b.text("#stats").await.contains("2 of 49"));
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    assert_eq!(b.js(statuses).await, before);
+    b.goto(&site.url("#/lesson/functions")).await;
+    assert_eq!(
+        b.text("#lesson-notes").await,
+        "Defaults are evaluated once."
+    );
+    let _ = std::fs::remove_dir_all(&downloads);
+    b.close().await;
+}
