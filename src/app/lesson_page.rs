@@ -2,6 +2,7 @@
 
 use super::console::Console;
 use super::dom::{copy_text, fetch_text, set_title};
+use super::editor::Editor;
 use super::store::ProgressStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -197,12 +198,15 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
 #[component]
 pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
-    let source = code.code.clone();
+    // What Run runs: the example, or the learner's edited version of it.
+    let source = StoredValue::new(code.code.clone());
+    let original = StoredValue::new(code.code.clone());
+    let editing = RwSignal::new(false);
+    let editor = Editor::new();
     let pre = NodeRef::<leptos::html::Pre>::new();
     let copy = move |_| {
-        let source = source.clone();
         spawn_local(async move {
-            let ok = copy_text(&source).await;
+            let ok = copy_text(&source.get_value()).await;
             if !ok {
                 // No clipboard access (e.g. plain http): select the code for Ctrl+C instead.
                 if let (Some(pre), Ok(Some(selection))) =
@@ -216,15 +220,14 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
     };
     let console = Console::new();
     let runnable = code.runnable;
-    let run_source = code.code.clone();
     let timeout = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
-    let namespace = if code.shared {
+    let namespace = StoredValue::new(if code.shared {
         namespace
     } else {
         String::new()
-    };
+    });
     let run = move || {
-        let (code, namespace) = (run_source.clone(), namespace.clone());
+        let (code, namespace) = (source.get_value(), namespace.get_value());
         console.start(
             move |id| Request::Run {
                 id,
@@ -235,6 +238,8 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
             |_| {},
         );
     };
+    let html = code.html.clone();
+    let language = code.language.clone();
     view! {
         <figure class="code-block" data-language=code.language.clone() data-runnable=code.runnable.to_string()>
             <div class="code-toolbar">
@@ -247,10 +252,34 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
                             Some(false) => "Selected: press Ctrl+C",
                         }}
                     </button>
-                    {runnable.then(|| console.buttons("▶ Run", run))}
+                    {runnable.then(|| view! {
+                        <button type="button" class="edit" hidden=move || editing.get() on:click=move |_| editing.set(true)>
+                            "Edit"
+                        </button>
+                        <button
+                            type="button"
+                            class="restore"
+                            hidden=move || !editing.get()
+                            on:click=move |_| {
+                                let text = original.get_value();
+                                editor.set_value(&text);
+                                source.set_value(text);
+                            }
+                        >
+                            "Restore"
+                        </button>
+                        {console.buttons("▶ Run", run)}
+                    })}
                 </span>
             </div>
-            <pre node_ref=pre><code class=format!("language-{}", code.language) inner_html=code.html></code></pre>
+            {move || if editing.get() {
+                editor
+                    .view(source.get_value(), "Edit this example".to_owned(), move |text| source.set_value(text), run)
+                    .into_any()
+            } else {
+                view! { <pre node_ref=pre><code class=format!("language-{language}") inner_html=html.clone()></code></pre> }
+                    .into_any()
+            }}
             {runnable.then(|| console.view())}
         </figure>
     }
