@@ -54,6 +54,10 @@ post_build() {
   local out="$TRUNK_STAGING_DIR"
   # The course: checked, compiled, and embedded in index.html.
   cargo run --quiet --bin pyroad-content -- content "$out"
+  # Files lessons read at run time (JSON for the API lessons, HTML pages to scrape).
+  if [ -d content/data ]; then
+    rm -rf "$out/data" && cp -r content/data "$out/data"
+  fi
   # Python: the worker, its runner module, and the Pyodide files it boots from.
   cp src/js/python-worker.js src/python/pyroad_runner.py "$out/"
   mkdir -p "$out/pyodide"
