@@ -68,6 +68,8 @@ post_build() {
   # The code editor, bundled from npm; loaded only by pages with exercises.
   node_modules/.bin/esbuild src/js/editor.js --bundle --format=esm --minify --log-level=warning \
     --outfile="$out/editor.js"
+  # Last, once every file is in place: the service worker that keeps them all offline.
+  cargo run --quiet --bin pyroad-content -- precache "$out"
 }
 
 build_release() {

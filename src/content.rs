@@ -276,7 +276,7 @@ fn stray_lesson_files(dir: &Path, expected: &BTreeSet<PathBuf>) -> Vec<String> {
 }
 
 /// A stable 64-bit hash for content-addressed file names.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

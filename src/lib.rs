@@ -9,6 +9,7 @@ pub mod error;
 pub mod highlight;
 pub mod lesson;
 pub mod markdown;
+pub mod precache;
 pub mod progress;
 pub mod review;
 pub mod route;

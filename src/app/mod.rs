@@ -5,6 +5,7 @@ mod dom;
 mod editor;
 mod exercise;
 mod lesson_page;
+mod offline;
 mod progress_page;
 mod python;
 mod quiz;
@@ -52,6 +53,7 @@ fn App(course: &'static Course) -> impl IntoView {
     let store = ProgressStore::load(course);
     provide_context(course);
     provide_context(store);
+    provide_context(offline::Offline::start());
 
     let route = RwSignal::new(Route::parse(&location_hash()));
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -86,6 +88,7 @@ fn App(course: &'static Course) -> impl IntoView {
         }>"Skip to content"</a>
         <Header/>
         <StorageNotice/>
+        <offline::UpdateBanner/>
         {move || match route.get() {
             Route::Roadmap => {
                 set_title(&format!("{} — the Python roadmap you can run", course.title));
@@ -106,6 +109,7 @@ fn App(course: &'static Course) -> impl IntoView {
         }}
         <footer class="site-footer">
             <p>"PyRoad runs real Python in your browser. Your progress stays on this device."</p>
+            <offline::OfflineStatus/>
         </footer>
     }
 }

@@ -1,14 +1,29 @@
-//! Checks `content/` and writes the compiled course into a build folder.
+//! Checks `content/` and writes the compiled course into a build folder; then, once the build
+//! is complete, writes its service worker.
 //!
-//! Usage: `pyroad-content <content-dir> [<build-dir>]`. Without a build folder it only checks.
-//! Trunk runs it after each build with the staging folder (see Trunk.toml).
+//! Usage:
+//!   pyroad-content <content-dir> [<build-dir>]   check the course; with a build folder, write it
+//!   pyroad-content precache <build-dir>          write <build-dir>/sw.js listing every file
+//!
+//! Trunk runs both after each build (see `post_build` in dev.sh).
 
-use std::path::PathBuf;
+use pyroad::precache::{self, Entry};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+const SW_TEMPLATE: &str = include_str!("../js/sw.js");
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);
-    let content = args.next().unwrap_or_else(|| PathBuf::from("content"));
+    let first = args.next().unwrap_or_else(|| PathBuf::from("content"));
+    if first == Path::new("precache") {
+        let Some(dir) = args.next() else {
+            eprintln!("usage: pyroad-content precache <build-dir>");
+            return ExitCode::FAILURE;
+        };
+        return write_service_worker(&dir);
+    }
+    let content = first;
     let compiled = match pyroad::content::load(&content) {
         Ok(compiled) => compiled,
         Err(errors) => {
@@ -41,4 +56,51 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn write_service_worker(dir: &Path) -> ExitCode {
+    let mut entries = Vec::new();
+    if let Err(e) = collect(dir, dir, &mut entries) {
+        eprintln!("{}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    let sw = precache::service_worker(SW_TEMPLATE, &entries);
+    let path = dir.join(precache::SERVICE_WORKER);
+    match std::fs::write(&path, sw) {
+        Ok(()) => {
+            let bytes: usize = entries.iter().map(|e| e.bytes.len()).sum();
+            println!(
+                "{}: {} files to precache ({} bytes)",
+                path.display(),
+                entries.len(),
+                bytes
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn collect(root: &Path, dir: &Path, entries: &mut Vec<Entry>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(root, &path, entries)?;
+        } else {
+            let relative = path.strip_prefix(root).expect("inside the root");
+            let name = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            entries.push(Entry {
+                path: name,
+                bytes: std::fs::read(&path)?,
+            });
+        }
+    }
+    Ok(())
 }

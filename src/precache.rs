@@ -1,0 +1,80 @@
+//! The offline copy of a build: the service worker gets the list of every file in the build and
+//! a version that changes whenever any file does (so each deploy is installed whole).
+
+use crate::content::fnv1a;
+use std::fmt::Write;
+
+pub const SERVICE_WORKER: &str = "sw.js";
+
+/// One file of the build, by its path relative to the build folder (with `/` separators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The service worker for a build: `template` (src/js/sw.js) preceded by the version and the
+/// list of files to precache with their sizes.
+pub fn service_worker(template: &str, entries: &[Entry]) -> String {
+    let mut files: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.path != SERVICE_WORKER)
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut fingerprint = String::new();
+    let mut list = Vec::new();
+    for file in &files {
+        let _ = writeln!(fingerprint, "{} {:016x}", file.path, fnv1a(&file.bytes));
+        list.push(serde_json::json!([file.path, file.bytes.len()]));
+    }
+    format!(
+        "const VERSION = \"{:016x}\";\nconst PRECACHE = {};\n\n{template}",
+        fnv1a(fingerprint.as_bytes()),
+        serde_json::Value::Array(list)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, bytes: &str) -> Entry {
+        Entry {
+            path: path.into(),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn lists_every_file_but_itself_and_versions_by_content() {
+        let build = [
+            entry("index.html", "<html>"),
+            entry("sw.js", "old"),
+            entry("lessons/a.json", "{}"),
+        ];
+        let sw = service_worker("// template", &build);
+        assert!(
+            sw.contains(r#"const PRECACHE = [["index.html",6],["lessons/a.json",2]];"#),
+            "{sw}"
+        );
+        assert!(sw.ends_with("// template"));
+        let version = |sw: &str| sw.lines().next().unwrap().to_owned();
+        let same = service_worker(
+            "// template",
+            &[entry("lessons/a.json", "{}"), entry("index.html", "<html>")],
+        );
+        assert_eq!(version(&sw), version(&same), "order doesn't matter");
+        let changed = service_worker(
+            "// template",
+            &[
+                entry("index.html", "<html>"),
+                entry("lessons/a.json", "{ }"),
+            ],
+        );
+        assert_ne!(
+            version(&sw),
+            version(&changed),
+            "any changed byte is a new version"
+        );
+    }
+}

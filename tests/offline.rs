@@ -1,0 +1,133 @@
+//! Offline after the first visit, and updates that arrive whole: the release build, its service
+//! worker, and a server that is stopped or redeployed under the browser.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use support::{Browser, StaticServer, dist_dir};
+
+/// A private copy of the build that a test may change.
+fn copy_of_build(name: &str) -> PathBuf {
+    let target = std::env::temp_dir().join(format!("pyroad-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&target);
+    copy_dir(&dist_dir(), &target);
+    target
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+async fn wait_until_stored(b: &Browser) {
+    b.wait_until_secs(
+        "document.querySelector('#offline-status')?.dataset.ready === 'true'",
+        90,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn after_one_visit_the_course_works_with_the_server_gone() {
+    let site = StaticServer::start(dist_dir(), "/courses/python/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    wait_until_stored(&b).await;
+    assert!(
+        b.text("#offline-status")
+            .await
+            .starts_with("Available offline")
+    );
+    site.stop();
+
+    b.client.refresh().await.unwrap();
+    b.find(".lesson-node").await;
+    assert_eq!(b.count(".lesson-node").await, 49);
+    // A lesson never opened before, a Run, and an exercise Check: all from the device.
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.find(".code-block[data-runnable=\"true\"] button.run")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until_secs(
+        "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
+        90,
+    )
+    .await;
+    b.find(".exercise .cm-content").await;
+    b.find(".exercise button.run").await.click().await.unwrap();
+    b.find(".exercise .results").await;
+    b.find("#mark-done").await.click().await.unwrap();
+    b.wait_until("(localStorage.getItem('pyroad/progress') || '').includes('\"done_at\"')")
+        .await;
+    b.goto(&site.url("#/lesson/dictionaries")).await;
+    b.find("article.lesson[data-lesson=\"dictionaries\"] .prose")
+        .await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_new_deploy_is_offered_as_an_update_and_then_served_whole() {
+    let build = copy_of_build("update");
+    let site = StaticServer::start(build.clone(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    wait_until_stored(&b).await;
+    assert_eq!(b.text(".brand").await, "PyRoad");
+
+    // Redeploy with a changed course, and the service worker that lists it.
+    let index = build.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(
+        &index,
+        html.replacen("{\"title\":\"PyRoad\"", "{\"title\":\"PyRoad Next\"", 1),
+    )
+    .unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_pyroad-content"))
+        .arg("precache")
+        .arg(&build)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    b.client.refresh().await.unwrap();
+    b.find("#update-banner").await;
+    // Until the learner says so, the page is the old version, whole.
+    assert_eq!(b.text(".brand").await, "PyRoad");
+    b.find("#update-banner button").await.click().await.unwrap();
+    b.wait_until("document.querySelector('.brand')?.textContent === 'PyRoad Next'")
+        .await;
+    // Old caches are gone.
+    let caches = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; caches.keys().then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = caches
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.starts_with("pyroad-") && **n != "pyroad-packages")
+            .count(),
+        1,
+        "{names:?}"
+    );
+    let _ = std::fs::remove_dir_all(&build);
+    b.close().await;
+}
