@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod course;
+pub mod embed;
 pub mod error;
 pub mod highlight;
 pub mod lesson;

@@ -83,6 +83,8 @@ pub enum Reply {
         id: u32,
         prompt: String,
     },
+    /// The interpreter died (e.g. a wasm stack overflow): the worker must be replaced.
+    Crashed,
     /// Packages from Pyodide's index are being downloaded for the job.
     Loading {
         id: u32,

@@ -323,6 +323,12 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
             "def average(numbers): return average(numbers)",
             "RecursionError",
         ),
+        // Recursion through a property setter overflows the wasm stack and kills the
+        // interpreter: reported as a RecursionError, and the next run gets a fresh one.
+        (
+            "exec(\"class T:\\n    @property\\n    def x(self): return 1\\n    @x.setter\\n    def x(self, v): self.x = v\\nT().x = 1\")",
+            "RecursionError",
+        ),
         (
             "import os; os._exit(0)",
             "NameError: name 'average' is not defined",

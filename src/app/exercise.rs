@@ -57,6 +57,11 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                     p.record_check(&lesson, &this, &all, solved, now);
                     true
                 });
+                super::frame::emit(pyroad::embed::Event::ExerciseChecked {
+                    lesson,
+                    exercise: this,
+                    passed: solved,
+                });
             },
         );
     };

@@ -36,6 +36,9 @@ pub fn LessonPage(id: String) -> impl IntoView {
         info.title, stage.title, course.title
     ));
     store.update(|p, now| p.mark_opened(&info.id, now));
+    super::frame::emit(pyroad::embed::Event::LessonOpened {
+        lesson: info.id.clone(),
+    });
     if info.has_python {
         // Start Python now, while the lesson loads, so the first Run doesn't wait for it.
         super::python::warm_up();

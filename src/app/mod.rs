@@ -4,6 +4,7 @@ mod console;
 mod dom;
 mod editor;
 mod exercise;
+mod frame;
 mod lesson_page;
 mod offline;
 mod progress_page;
@@ -31,6 +32,13 @@ fn read_course() -> Result<Course, String> {
 }
 
 pub fn start() {
+    let config = frame::start();
+    store::set_prefix(config.storage_prefix());
+    if config.embed
+        && let Some(root) = window().document().and_then(|d| d.document_element())
+    {
+        let _ = root.class_list().add_1("embedded");
+    }
     match read_course() {
         Ok(course) => {
             // The course lives as long as the page; a 'static borrow keeps components simple.
@@ -60,6 +68,7 @@ fn App(course: &'static Course) -> impl IntoView {
         route.set(Route::parse(&location_hash()));
     });
     std::mem::forget(listener);
+    report_to_host(course, store, route);
 
     // A new page starts at the top, with focus on its heading for keyboard and screen-reader users.
     Effect::new(move |previous: Option<()>| {
@@ -112,6 +121,47 @@ fn App(course: &'static Course) -> impl IntoView {
             <offline::OfflineStatus/>
         </footer>
     }
+}
+
+/// In a frame: "ready", then every change of progress as a summary, and lessons as they are
+/// completed.
+fn report_to_host(course: &'static Course, store: ProgressStore, route: RwSignal<Route>) {
+    use pyroad::embed::{Event, Summary};
+    let lesson = match route.get_untracked() {
+        Route::Lesson(id) => Some(id),
+        _ => None,
+    };
+    frame::emit(Event::Ready { lesson });
+    Effect::new(move |previous: Option<Vec<String>>| {
+        let done: Vec<String> = store.progress.with(|p| {
+            course
+                .lessons()
+                .filter(|l| p.status(&l.lesson.id) == pyroad::progress::Status::Done)
+                .map(|l| l.lesson.id.clone())
+                .collect()
+        });
+        for lesson in done
+            .iter()
+            .filter(|id| previous.as_ref().is_some_and(|p| !p.contains(id)))
+        {
+            frame::emit(Event::LessonCompleted {
+                lesson: lesson.clone(),
+            });
+        }
+        store.progress.with(|p| {
+            frame::emit(Event::Progress(Summary {
+                lessons_done: done.len(),
+                lessons_total: course.lesson_count(),
+                exercises_solved: p
+                    .exercises
+                    .values()
+                    .filter(|e| e.solved_at.is_some())
+                    .count(),
+                questions_answered: p.questions.len(),
+            }));
+        });
+        done
+    });
 }
 
 #[component]

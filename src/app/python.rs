@@ -13,6 +13,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
+/// Extra time a job gets while packages download for it.
+const DOWNLOAD_GRACE_SECS: u32 = 180;
+
 /// How long after Python is up the spare worker starts booting.
 const SPARE_DELAY_MS: i32 = 1500;
 
@@ -263,9 +266,40 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
             }
         }
         Reply::BootFailed { error } => boot_failed(generation, error),
+        // The interpreter died after its job finished: the next job needs a live one.
+        Reply::Crashed => {
+            if from_active {
+                RUNTIME.with_borrow_mut(|rt| {
+                    if let Some(slot) = rt.active.take() {
+                        slot.worker.terminate();
+                    }
+                    rt.active = rt.spare.take().or_else(|| new_slot(rt));
+                });
+                set_status(ready_status());
+            }
+        }
         _ if !from_active => {}
         Reply::Output { id, stream, text } => notify(id, Event::Output(stream, text)),
-        Reply::Loading { id, packages } => notify(id, Event::Loading(packages)),
+        Reply::Loading { id, packages } => {
+            // A download on a slow connection mustn't count as a runaway program: give it
+            // three more minutes on top of the program's own limit.
+            let secs = RUNTIME.with_borrow_mut(|rt| {
+                let job = rt.jobs.get_mut(&id)?;
+                if let Some(timer) = job.timer.take() {
+                    window().clear_timeout_with_handle(timer);
+                }
+                Some(job.timeout_secs + DOWNLOAD_GRACE_SECS)
+            });
+            if let Some(secs) = secs {
+                let timer = start_timer(id, secs);
+                RUNTIME.with_borrow_mut(|rt| {
+                    if let Some(job) = rt.jobs.get_mut(&id) {
+                        job.timer = Some(timer);
+                    }
+                });
+            }
+            notify(id, Event::Loading(packages));
+        }
         Reply::InputRequest { id, prompt } => {
             RUNTIME.with_borrow_mut(|rt| {
                 if let Some(job) = rt.jobs.get_mut(&id) {

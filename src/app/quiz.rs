@@ -26,6 +26,11 @@ pub fn QuestionView(
                 p.record_answer(&lesson, &id, &gradable, correct, now);
                 true
             });
+            super::frame::emit(pyroad::embed::Event::QuizAnswered {
+                lesson: lesson.clone(),
+                question: id.clone(),
+                correct,
+            });
             if let Some(callback) = on_answered {
                 callback.run(correct);
             }

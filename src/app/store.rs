@@ -7,10 +7,19 @@ use leptos::prelude::*;
 use pyroad::course::Course;
 use pyroad::progress::{self, Progress};
 
-pub const PROGRESS_KEY: &str = "pyroad/progress";
-pub const BACKUP_KEY: &str = "pyroad/progress.backup";
-const THEME_KEY: &str = "pyroad/theme";
-const PROBE_KEY: &str = "pyroad/probe";
+thread_local! {
+    // `pyroad/`, or `pyroad/<namespace>/` for a course embedded with `ns=` (see embed.rs).
+    static PREFIX: std::cell::RefCell<String> = std::cell::RefCell::new("pyroad/".to_owned());
+}
+
+/// Keeps every storage key of this page under `prefix`; called once, before anything is read.
+pub fn set_prefix(prefix: String) {
+    PREFIX.with_borrow_mut(|p| *p = prefix);
+}
+
+fn key(name: &str) -> String {
+    PREFIX.with_borrow(|p| format!("{p}{name}"))
+}
 
 /// Something the learner should know about where their progress is kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,8 +67,8 @@ fn storage_available() -> bool {
     let Ok(Some(storage)) = window().local_storage() else {
         return false;
     };
-    let ok = storage.set_item(PROBE_KEY, "1").is_ok();
-    let _ = storage.remove_item(PROBE_KEY);
+    let ok = storage.set_item(&key("probe"), "1").is_ok();
+    let _ = storage.remove_item(&key("probe"));
     ok
 }
 
@@ -69,7 +78,10 @@ impl ProgressStore {
         let mut notice = (!available).then_some(Notice::Unavailable);
         let mut progress = Progress::default();
         if available {
-            let raw = LocalStorage::raw().get_item(PROGRESS_KEY).ok().flatten();
+            let raw = LocalStorage::raw()
+                .get_item(&key("progress"))
+                .ok()
+                .flatten();
             if let Some(raw) = raw {
                 match progress::decode(&raw, &course.renamed) {
                     Ok(p) => progress = p,
@@ -100,7 +112,7 @@ impl ProgressStore {
     /// Another tab saved progress: show it here too.
     fn follow_other_tabs(self) {
         let handle = window_event_listener(leptos::ev::storage, move |event| {
-            if event.key().as_deref() != Some(PROGRESS_KEY) {
+            if event.key() != Some(key("progress")) {
                 return;
             }
             let Some(raw) = event.new_value() else {
@@ -142,7 +154,10 @@ impl ProgressStore {
             return;
         }
         let raw = self.progress.with_untracked(Progress::encode);
-        if LocalStorage::raw().set_item(PROGRESS_KEY, &raw).is_err() {
+        if LocalStorage::raw()
+            .set_item(&key("progress"), &raw)
+            .is_err()
+        {
             self.notice.set(Some(Notice::SaveFailed));
         } else if self.notice.get_untracked() == Some(Notice::SaveFailed) {
             self.notice.set(None);
@@ -158,10 +173,11 @@ pub fn utc_offset_minutes() -> i64 {
 /// Keeps an unreadable value under a backup key that doesn't overwrite an earlier backup.
 fn back_up(raw: &str) -> Option<String> {
     let storage = LocalStorage::raw();
-    let key = match storage.get_item(BACKUP_KEY).ok().flatten() {
-        None => BACKUP_KEY.to_owned(),
-        Some(existing) if existing == raw => return Some(BACKUP_KEY.to_owned()),
-        Some(_) => format!("{BACKUP_KEY}.{}", now_millis()),
+    let backup = key("progress.backup");
+    let key = match storage.get_item(&backup).ok().flatten() {
+        None => backup,
+        Some(existing) if existing == raw => return Some(backup),
+        Some(_) => format!("{backup}.{}", now_millis()),
     };
     storage.set_item(&key, raw).ok().map(|()| key)
 }
@@ -185,7 +201,7 @@ impl Theme {
         if !storage_available() {
             return None;
         }
-        match LocalStorage::get::<String>(THEME_KEY).ok()?.as_str() {
+        match LocalStorage::get::<String>(key("theme")).ok()?.as_str() {
             "light" => Some(Self::Light),
             "dark" => Some(Self::Dark),
             _ => None,
@@ -194,7 +210,7 @@ impl Theme {
 
     pub fn save(self) {
         if storage_available() {
-            let _ = LocalStorage::set(THEME_KEY, self.name());
+            let _ = LocalStorage::set(key("theme"), self.name());
         }
     }
 
@@ -214,7 +230,7 @@ pub struct SavedCode {
 impl SavedCode {
     pub fn new(lesson: &str, exercise: &str) -> Self {
         Self {
-            key: format!("pyroad/code/{lesson}/{exercise}"),
+            key: key(&format!("code/{lesson}/{exercise}")),
         }
     }
 

@@ -17,6 +17,7 @@ const queued = [];
 let handle = null;
 const waiting = new Map(); // job id → {resolve, reject} for input() and time.sleep()
 let interruptBuffer = null; // shared with the page when it is cross-origin isolated
+let crashed = false; // the interpreter died; the page replaces this worker
 self.onmessage = (event) => {
   if (typeof event.data !== "string") {
     // The page is cross-origin isolated: Stop writes SIGINT here and Python raises
@@ -153,7 +154,14 @@ async function execute({ pyodide, runner, jspi }, message) {
     result = reply.toJs({ dict_converter: Object.fromEntries });
     reply.destroy();
   } catch (error) {
-    const pyError = error.pyError ?? { type: "InternalError", message: String(error), line: null, traceback: "" };
+    // Very deep recursion in some C paths (a property setter that sets itself) overflows the
+    // wasm stack and kills this interpreter for good: say what happened, and have the page
+    // switch to a fresh worker.
+    const fatal = /fatal|Maximum call stack size exceeded/i.test(String(error));
+    if (fatal) crashed = true;
+    const pyError = error.pyError ?? (fatal
+      ? { type: "RecursionError", message: "the program recursed so deeply that Python crashed; it has been restarted for your next run", line: null, traceback: "" }
+      : { type: "InternalError", message: String(error), line: null, traceback: "" });
     result = message.type === "check" ? { error: pyError, results: [] } : { ok: false, error: pyError };
   }
   flush();
@@ -161,6 +169,7 @@ async function execute({ pyodide, runner, jspi }, message) {
   const cut = job.total > job.shown ? job.total : 0;
   post({ type: "done", id: message.id, kind: message.type, result, elapsed_ms, output_cut_total: cut });
   job = null;
+  if (crashed) post({ type: "crashed" });
 }
 
 boot().then(

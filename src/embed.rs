@@ -1,0 +1,251 @@
+//! Embedding PyRoad in another site with an iframe: the URL parameters the frame understands,
+//! the commands a host page may send, and the events the frame reports. Version 1 of the
+//! message schema is documented in README.md.
+
+use crate::course::is_valid_id;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The `source` and `version` every message carries.
+pub const SOURCE: &str = "pyroad";
+pub const VERSION: u32 = 1;
+
+/// What the page's query string asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// `embed=1`: no site chrome, just the content.
+    pub embed: bool,
+    /// `ns=<name>`: keep this course's progress apart from others on the same site.
+    pub namespace: Option<String>,
+    /// `hosts=<origin>,<origin>`: only these origins may send commands (default: the parent frame).
+    pub hosts: Vec<String>,
+}
+
+impl Config {
+    /// Parses `location.search` (with or without `?`). Invalid values are ignored, not guessed.
+    pub fn from_query(query: &str) -> Self {
+        let mut config = Self::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "embed" => config.embed = matches!(value, "1" | "true" | ""),
+                "ns" if is_valid_id(value) && value.len() <= 40 => {
+                    config.namespace = Some(value.to_owned())
+                }
+                "hosts" => {
+                    config.hosts = value
+                        .split(',')
+                        .map(|h| {
+                            h.replace("%3A", ":")
+                                .replace("%2F", "/")
+                                .replace("%3a", ":")
+                                .replace("%2f", "/")
+                        })
+                        .filter(|h| is_origin(h))
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        config
+    }
+
+    /// The prefix of every storage key: `pyroad/` or `pyroad/<namespace>/`.
+    pub fn storage_prefix(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("pyroad/{ns}/"),
+            None => "pyroad/".to_owned(),
+        }
+    }
+
+    /// Whether a command from `origin` may be obeyed (`from_parent`: it came from the frame's
+    /// parent window).
+    pub fn accepts(&self, origin: &str, from_parent: bool) -> bool {
+        if self.hosts.is_empty() {
+            from_parent
+        } else {
+            self.hosts.iter().any(|h| h == origin)
+        }
+    }
+}
+
+fn is_origin(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|host| {
+        !host.is_empty()
+            && !host.contains('/')
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+    })
+}
+
+/// A command from the host page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Show a lesson (`lesson`), or the roadmap (`None`).
+    Navigate(Option<String>),
+    SetTheme(Theme),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Command {
+    /// Reads a command; anything malformed (wrong source or version, unknown type, bad id) is
+    /// `None` and ignored.
+    pub fn parse(message: &Value) -> Option<Self> {
+        if message.get("source")?.as_str()? != SOURCE
+            || message.get("version")?.as_u64()? != u64::from(VERSION)
+        {
+            return None;
+        }
+        match message.get("type")?.as_str()? {
+            "navigate" => match message.get("lesson") {
+                None | Some(Value::Null) => Some(Self::Navigate(None)),
+                Some(Value::String(id)) if is_valid_id(id) => {
+                    Some(Self::Navigate(Some(id.clone())))
+                }
+                _ => None,
+            },
+            "set-theme" => match message.get("theme")?.as_str()? {
+                "light" => Some(Self::SetTheme(Theme::Light)),
+                "dark" => Some(Self::SetTheme(Theme::Dark)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Something that happened in the frame, reported to the host.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Event {
+    Ready {
+        lesson: Option<String>,
+    },
+    LessonOpened {
+        lesson: String,
+    },
+    ExerciseChecked {
+        lesson: String,
+        exercise: String,
+        passed: bool,
+    },
+    LessonCompleted {
+        lesson: String,
+    },
+    QuizAnswered {
+        lesson: String,
+        question: String,
+        correct: bool,
+    },
+    Progress(Summary),
+    /// The height of the frame's content in CSS pixels, so the host can size the iframe.
+    Resize {
+        height: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub lessons_done: usize,
+    pub lessons_total: usize,
+    pub exercises_solved: usize,
+    pub questions_answered: usize,
+}
+
+impl Event {
+    /// The message as posted: the event's fields plus `source` and `version`.
+    pub fn to_message(&self) -> Value {
+        let mut value = serde_json::to_value(self).expect("events serialize");
+        let object = value.as_object_mut().expect("events are objects");
+        object.insert("source".into(), SOURCE.into());
+        object.insert("version".into(), VERSION.into());
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_parameters() {
+        let c = Config::from_query(
+            "?embed=1&ns=course-a&hosts=https://school.example,http%3A%2F%2Flocalhost%3A8000,javascript:alert(1)",
+        );
+        assert!(c.embed);
+        assert_eq!(c.namespace.as_deref(), Some("course-a"));
+        assert_eq!(c.hosts, ["https://school.example", "http://localhost:8000"]);
+        assert_eq!(c.storage_prefix(), "pyroad/course-a/");
+        let plain = Config::from_query("");
+        assert!(!plain.embed);
+        assert_eq!(plain.storage_prefix(), "pyroad/");
+        assert_eq!(Config::from_query("ns=../evil").namespace, None);
+        assert_eq!(Config::from_query("ns=Caps").namespace, None);
+    }
+
+    #[test]
+    fn commands_are_accepted_only_from_allowed_hosts() {
+        let open = Config::default();
+        assert!(open.accepts("https://any.example", true));
+        assert!(!open.accepts("https://any.example", false));
+        let pinned = Config::from_query("hosts=https://school.example");
+        assert!(pinned.accepts("https://school.example", true));
+        assert!(!pinned.accepts("https://evil.example", true));
+    }
+
+    #[test]
+    fn only_well_formed_commands_parse() {
+        let nav =
+            json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": "functions"});
+        assert_eq!(
+            Command::parse(&nav),
+            Some(Command::Navigate(Some("functions".into())))
+        );
+        let home = json!({"source": "pyroad", "version": 1, "type": "navigate"});
+        assert_eq!(Command::parse(&home), Some(Command::Navigate(None)));
+        let theme = json!({"source": "pyroad", "version": 1, "type": "set-theme", "theme": "dark"});
+        assert_eq!(Command::parse(&theme), Some(Command::SetTheme(Theme::Dark)));
+        for bad in [
+            json!("navigate"),
+            json!({"type": "navigate", "lesson": "functions"}),
+            json!({"source": "pyroad", "version": 2, "type": "navigate", "lesson": "functions"}),
+            json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": "<img src=x onerror=alert(1)>"}),
+            json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": 5}),
+            json!({"source": "pyroad", "version": 1, "type": "run", "code": "import os"}),
+            json!({"source": "pyroad", "version": 1, "type": "set-theme", "theme": "neon"}),
+        ] {
+            assert_eq!(Command::parse(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn events_carry_source_and_version() {
+        let e = Event::ExerciseChecked {
+            lesson: "functions".into(),
+            exercise: "average".into(),
+            passed: true,
+        };
+        assert_eq!(
+            e.to_message(),
+            json!({"source": "pyroad", "version": 1, "type": "exercise-checked", "lesson": "functions", "exercise": "average", "passed": true})
+        );
+        let p = Event::Progress(Summary {
+            lessons_done: 1,
+            lessons_total: 49,
+            exercises_solved: 2,
+            questions_answered: 3,
+        });
+        assert_eq!(p.to_message()["type"], "progress");
+        assert_eq!(p.to_message()["lessons_total"], 49);
+    }
+}
