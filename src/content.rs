@@ -306,7 +306,38 @@ pub fn write_site(compiled: &Compiled, out: &Path) -> Result<(), String> {
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let html =
         inject_course(&html, &compiled.course).map_err(|e| format!("{}: {e}", index.display()))?;
+    let (html, scripts) = externalize_scripts(&html);
+    for (name, js) in scripts {
+        let path = out.join(name);
+        fs::write(&path, js).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+}
+
+/// Moves inline `<script type="module">` code (Trunk's loader) into files of its own, so the
+/// site runs under a Content-Security-Policy without 'unsafe-inline'. Returns the page and the
+/// files to write.
+pub fn externalize_scripts(html: &str) -> (String, Vec<(String, String)>) {
+    const OPEN: &str = "<script type=\"module\">";
+    let mut out = String::with_capacity(html.len());
+    let mut files = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        let body_start = start + OPEN.len();
+        let Some(len) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let code = &rest[body_start..body_start + len];
+        let name = format!("boot-{:016x}.js", fnv1a(code.as_bytes()));
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "<script type=\"module\" src=\"./{name}\"></script>"
+        ));
+        files.push((name, code.trim().to_owned()));
+        rest = &rest[body_start + len + "</script>".len()..];
+    }
+    out.push_str(rest);
+    (out, files)
 }
 
 /// Puts the course JSON into the page, so the roadmap renders without another request.

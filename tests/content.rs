@@ -216,3 +216,20 @@ fn compiled_site_carries_the_course_into_index_html() {
         serde_json::from_str(&fs::read_to_string(out.join(search)).unwrap()).unwrap();
     assert_eq!(index.search("hello", 5)[0].lesson_id, "first");
 }
+
+#[test]
+fn inline_module_scripts_move_to_files() {
+    let (html, files) = content::externalize_scripts(
+        "<head><script type=\"module\">\nimport init from './app.js';\nawait init();\n</script><script id=\"data\" type=\"application/json\">{}</script></head>",
+    );
+    assert_eq!(files.len(), 1);
+    let (name, js) = &files[0];
+    assert!(name.starts_with("boot-") && name.ends_with(".js"));
+    assert_eq!(js, "import init from './app.js';\nawait init();");
+    assert_eq!(
+        html,
+        format!(
+            "<head><script type=\"module\" src=\"./{name}\"></script><script id=\"data\" type=\"application/json\">{{}}</script></head>"
+        )
+    );
+}

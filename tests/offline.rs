@@ -131,3 +131,29 @@ async fn a_new_deploy_is_offered_as_an_update_and_then_served_whole() {
     let _ = std::fs::remove_dir_all(&build);
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_course_runs_under_a_strict_content_security_policy() {
+    let site = StaticServer::start(dist_dir(), "/");
+    site.set_headers(&format!("Content-Security-Policy: {}\r\n", CSP));
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.find(".code-block[data-runnable=\"true\"] button.run")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until_secs(
+        "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
+        90,
+    )
+    .await;
+    b.find(".exercise .cm-content").await;
+    b.goto(&site.url("#/")).await;
+    assert_eq!(b.count(".lesson-node").await, 49);
+    b.close().await;
+}
+
+/// The policy README recommends: no inline script, no eval (wasm compilation aside).
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self' https://cdn.jsdelivr.net; worker-src 'self'; frame-ancestors *";
