@@ -26,6 +26,21 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// On a lesson page: Run its first example to the end, and wait for the exercise editor.
+async fn run_first_example_and_load_the_editor(b: &Browser) {
+    b.find(".code-block[data-runnable=\"true\"] button.run")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until_secs(
+        "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
+        90,
+    )
+    .await;
+    b.find(".exercise .cm-content").await;
+}
+
 async fn wait_until_stored(b: &Browser) {
     b.wait_until_secs(
         "document.querySelector('#offline-status')?.dataset.ready === 'true'",
@@ -52,17 +67,7 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
     assert_eq!(b.count(".lesson-node").await, 49);
     // A lesson never opened before, a Run, and an exercise Check: all from the device.
     b.goto(&site.url("#/lesson/functions")).await;
-    b.find(".code-block[data-runnable=\"true\"] button.run")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_until_secs(
-        "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
-        90,
-    )
-    .await;
-    b.find(".exercise .cm-content").await;
+    run_first_example_and_load_the_editor(&b).await;
     b.find(".exercise button.run").await.click().await.unwrap();
     b.find(".exercise .results").await;
     b.find("#mark-done").await.click().await.unwrap();
@@ -138,17 +143,7 @@ async fn the_course_runs_under_a_strict_content_security_policy() {
     site.set_headers(&format!("Content-Security-Policy: {}\r\n", CSP));
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/functions")).await;
-    b.find(".code-block[data-runnable=\"true\"] button.run")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_until_secs(
-        "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
-        90,
-    )
-    .await;
-    b.find(".exercise .cm-content").await;
+    run_first_example_and_load_the_editor(&b).await;
     b.goto(&site.url("#/")).await;
     assert_eq!(b.count(".lesson-node").await, 49);
     b.close().await;
