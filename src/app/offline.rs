@@ -7,6 +7,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+/// How long after start-up the service worker is registered.
+const REGISTER_DELAY_MS: i32 = 3000;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stored {
     pub files: u32,
@@ -39,11 +42,19 @@ impl Offline {
         };
         if let Some(sw) = container() {
             offline.listen(&sw);
-            leptos::task::spawn_local(async move {
-                if let Ok(registration) = JsFuture::from(sw.register("sw.js")).await {
-                    offline.watch(registration.unchecked_into());
-                }
+            // Registering starts the download of the whole course (about 15 MB): wait until the
+            // page is up, so it doesn't compete with the first render on a slow connection.
+            let register = Closure::once_into_js(move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(registration) = JsFuture::from(sw.register("sw.js")).await {
+                        offline.watch(registration.unchecked_into());
+                    }
+                });
             });
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                register.unchecked_ref(),
+                REGISTER_DELAY_MS,
+            );
         }
         offline
     }
