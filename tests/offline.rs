@@ -152,3 +152,33 @@ async fn the_course_runs_under_a_strict_content_security_policy() {
 /// The policy README recommends: no inline script, no eval (wasm compilation aside).
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
     img-src 'self' data:; connect-src 'self' https://cdn.jsdelivr.net; worker-src 'self'; frame-ancestors *";
+
+#[tokio::test]
+async fn the_web_app_manifest_makes_the_course_installable() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    let manifest = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(manifest["display"], "standalone");
+    assert_eq!(manifest["start_url"], "./");
+    let icons = manifest["icons"].as_array().unwrap();
+    for icon in icons {
+        let src = icon["src"].as_str().unwrap();
+        let ok = b
+            .client
+            .execute_async("const [src, done] = arguments; fetch(src).then(r => done(r.ok && r.headers.get('content-type').startsWith('image/')));", vec![src.into()])
+            .await
+            .unwrap();
+        assert_eq!(ok, true, "{src}");
+    }
+    assert!(icons.iter().any(|i| i["sizes"] == "512x512"));
+    b.close().await;
+}
