@@ -60,6 +60,11 @@ pub struct ExerciseProgress {
     pub solution_viewed_at: Option<Millis>,
 }
 
+/// Whole percent of `total` that `done` is (0 when there is nothing to do).
+pub fn percent(done: usize, total: usize) -> usize {
+    (done * 100).checked_div(total).unwrap_or(0)
+}
+
 /// The ids of a lesson's exercises and quiz questions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Gradable {
@@ -424,6 +429,13 @@ mod tests {
         p.record_check("l", "a", &all, false, 7);
         assert_eq!(p.exercise("l", "a").solved_at, Some(2));
         assert_eq!(decode(&p.encode(), &no_renames()), Ok(p));
+    }
+
+    #[test]
+    fn percentages_round_down_and_survive_empty_totals() {
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(49, 49), 100);
+        assert_eq!(percent(0, 0), 0);
     }
 
     #[test]

@@ -7,14 +7,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::course::{Course, Stage};
 use pyroad::progress::Progress;
+use pyroad::progress::percent;
 use pyroad::review::DAY_MS;
 use pyroad::route::Route;
 use pyroad::transfer::{self, ImportMode, ImportSummary};
 use wasm_bindgen::JsCast;
-
-fn percent(done: usize, total: usize) -> usize {
-    (done * 100).checked_div(total).unwrap_or(0)
-}
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {

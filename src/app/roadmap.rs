@@ -4,11 +4,8 @@ use super::store::ProgressStore;
 use leptos::prelude::*;
 use pyroad::course::{Course, Stage, Topic};
 use pyroad::progress::Status;
+use pyroad::progress::percent;
 use pyroad::route::Route;
-
-fn percent(done: usize, total: usize) -> usize {
-    (done * 100).checked_div(total).unwrap_or(0)
-}
 
 #[component]
 pub fn Roadmap() -> impl IntoView {
