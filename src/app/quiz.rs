@@ -91,6 +91,8 @@ fn choice(
             record(choice == correct);
         }
     };
+    // Say that several answers may be right, unless the question already does.
+    let show_hint = multiple && !prompt_html.contains("all that apply");
     let prompt_id = format!("{dom_id}-prompt");
     let labelled_by = prompt_id.clone();
     let name = dom_id.to_owned();
@@ -98,7 +100,7 @@ fn choice(
         <form on:submit=submit>
             <fieldset aria-labelledby=labelled_by disabled=move || answered.get().is_some()>
                 <div id=prompt_id class="prose question-prompt" inner_html=prompt_html></div>
-                {multiple.then(|| view! { <p class="hint-line">"Choose all that apply."</p> })}
+                {show_hint.then(|| view! { <p class="hint-line">"Choose all that apply."</p> })}
                 <ul class="options">
                     {options.into_iter().enumerate().map(|(i, option)| {
                         let name = name.clone();
