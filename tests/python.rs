@@ -36,11 +36,7 @@ async fn open_exercise(b: &Browser, site: &StaticServer) {
 
 /// Replaces the editor's text by typing, as a learner would (one line: Enter auto-indents).
 async fn type_code(b: &Browser, code: &str) {
-    let editor = b.find(".exercise .cm-content").await;
-    editor.click().await.unwrap();
-    let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
-    editor.send_keys(&select_all).await.unwrap();
-    editor.send_keys(code).await.unwrap();
+    b.type_into_editor(".exercise .cm-content", code).await;
     let typed = b
         .js("return document.querySelector('.exercise .cm-content').innerText")
         .await;
@@ -104,14 +100,11 @@ async fn examples_run_and_can_be_edited_and_restored() {
         .click()
         .await
         .unwrap();
-    let editor = b.find(&format!("{block} .cm-content")).await;
-    editor.click().await.unwrap();
-    let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
-    editor.send_keys(&select_all).await.unwrap();
-    editor
-        .send_keys("print(\"<b>not bold</b>\"); print(6 * 7)")
-        .await
-        .unwrap();
+    b.type_into_editor(
+        &format!("{block} .cm-content"),
+        "print(\"<b>not bold</b>\"); print(6 * 7)",
+    )
+    .await;
     b.find(&format!("{block} button.run"))
         .await
         .click()

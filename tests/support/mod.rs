@@ -276,6 +276,20 @@ impl Browser {
         self.find(css).await.attr(name).await.expect("attribute")
     }
 
+    /// Replaces the text of the code editor at `css` (its `.cm-content`) by typing, as a
+    /// learner would: select all, then type. Keep `code` to one line, since Enter auto-indents.
+    pub async fn type_into_editor(&self, css: &str, code: &str) {
+        let editor = self.find(css).await;
+        editor.click().await.expect("focus the editor");
+        let select_all = format!(
+            "{}a{}",
+            char::from(fantoccini::key::Key::Control),
+            char::from(fantoccini::key::Key::Null)
+        );
+        editor.send_keys(&select_all).await.expect("select all");
+        editor.send_keys(code).await.expect("type");
+    }
+
     /// Runs JavaScript in the page and returns its result.
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client
