@@ -168,10 +168,11 @@ fn report_to_host(course: &'static Course, store: ProgressStore, route: RwSignal
 fn Header() -> impl IntoView {
     let course = expect_context::<&'static Course>();
     let store = expect_context::<ProgressStore>();
-    let dark = RwSignal::new(Theme::saved().map_or_else(prefers_dark, |t| t == Theme::Dark));
-    if let Some(theme) = Theme::saved() {
+    let saved = Theme::saved();
+    if let Some(theme) = saved {
         theme.apply();
     }
+    let dark = RwSignal::new(saved.map_or_else(prefers_dark, |t| t == Theme::Dark));
     let toggle = move |_| {
         let theme = if dark.get_untracked() {
             Theme::Light
