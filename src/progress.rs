@@ -60,6 +60,13 @@ pub struct ExerciseProgress {
     pub solution_viewed_at: Option<Millis>,
 }
 
+/// The day of `now` since the Unix epoch on the learner's clock; `offset_minutes` is the local
+/// time zone's offset from UTC (east positive).
+pub fn local_day(now: Millis, offset_minutes: i64) -> u32 {
+    let local = now as i64 + offset_minutes * 60_000;
+    (local.max(0) as u64 / DAY_MS) as u32
+}
+
 /// Whole percent of `total` that `done` is (0 when there is nothing to do).
 pub fn percent(done: usize, total: usize) -> usize {
     (done * 100).checked_div(total).unwrap_or(0)
@@ -232,12 +239,9 @@ impl Progress {
         due.into_iter().map(|(_, l, id)| (l, id)).collect()
     }
 
-    /// Notes the day of `now` as active; `offset_minutes` is the local time zone's offset
-    /// from UTC (east positive), so days follow the learner's clock.
+    /// Notes the day of `now` as active (see [`local_day`]).
     pub fn mark_active(&mut self, now: Millis, offset_minutes: i64) -> bool {
-        let local = now as i64 + offset_minutes * 60_000;
-        self.active_days
-            .insert((local.max(0) as u64 / DAY_MS) as u32)
+        self.active_days.insert(local_day(now, offset_minutes))
     }
 
     /// Days in a row, ending today or yesterday, on which the learner was active.

@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::course::{Course, Stage};
 use pyroad::progress::Progress;
-use pyroad::progress::percent;
-use pyroad::review::DAY_MS;
+use pyroad::progress::{local_day, percent};
 use pyroad::route::Route;
 use pyroad::transfer::{self, ImportMode, ImportSummary};
 use wasm_bindgen::JsCast;
@@ -59,8 +58,7 @@ fn Stats() -> impl IntoView {
                 .questions
                 .values()
                 .fold((0, 0), |(r, t), q| (r + q.correct, t + q.attempts));
-            let today = ((now_millis() as i64 + super::store::utc_offset_minutes() * 60_000) as u64
-                / DAY_MS) as u32;
+            let today = local_day(now_millis(), super::store::utc_offset_minutes());
             let last = last_activity(p);
             (done, solved, right, tries, p.streak(today), last)
         })
