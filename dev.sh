@@ -49,6 +49,32 @@ ensure_browser() {
   fi
 }
 
+# Pure-Python packages for lessons (content/python-packages.txt), downloaded once by exact
+# hash and merged into one archive for the worker, with the list of modules it holds.
+python_packages() {
+  local out="$1" wheels=target/python-wheels
+  if [ ! -f "$wheels/.complete" ] || [ content/python-packages.txt -nt "$wheels/.complete" ]; then
+    rm -rf "$wheels"
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      --python-version 3.14 --platform any --require-hashes -r content/python-packages.txt -d "$wheels"
+    touch "$wheels/.complete"
+  fi
+  python3 - "$wheels" "$out" <<'PY'
+import json, pathlib, sys, zipfile
+wheels, out = map(pathlib.Path, sys.argv[1:])
+modules = set()
+with zipfile.ZipFile(out / "python-packages.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+    for wheel in sorted(wheels.glob("*.whl")):
+        with zipfile.ZipFile(wheel) as files:
+            for info in files.infolist():  # the wheels' own dates: the same archive each build
+                archive.writestr(info, files.read(info), zipfile.ZIP_DEFLATED)
+                top = info.filename.split("/")[0]
+                if not top.endswith((".dist-info", ".data")):
+                    modules.add(top.removesuffix(".py"))
+(out / "python-packages.json").write_text(json.dumps(sorted(modules)))
+PY
+}
+
 # Trunk runs this after each build (Trunk.toml), with the build folder in TRUNK_STAGING_DIR.
 post_build() {
   local out="$TRUNK_STAGING_DIR"
@@ -65,6 +91,7 @@ post_build() {
   for f in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json; do
     cp "node_modules/pyodide/$f" "$out/pyodide/"
   done
+  python_packages "$out"
   # The code editor, bundled from npm; loaded only by pages with exercises.
   node_modules/.bin/esbuild src/js/editor.js --bundle --format=esm --minify --log-level=warning \
     --outfile="$out/editor.js"

@@ -70,6 +70,8 @@ pub enum Reply {
     Ready {
         python: String,
         jspi: bool,
+        /// Names the worker's jobs to the service worker (see `__pyroad_sync__` in sw.js).
+        session: String,
     },
     BootFailed {
         error: String,

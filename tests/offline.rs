@@ -41,6 +41,29 @@ async fn run_first_example_and_load_the_editor(b: &Browser) {
     b.find(".exercise .cm-content").await;
 }
 
+/// Runs the lesson's example whose code contains `marker`, and returns its output.
+async fn run_example_containing(b: &Browser, marker: &str) -> String {
+    let block = format!(
+        "[...document.querySelectorAll('.code-block[data-runnable=\"true\"]')]\
+         .find((b) => b.textContent.includes({marker:?}))"
+    );
+    b.wait_until(&format!("{block} !== undefined")).await;
+    b.js(&format!("{block}.querySelector('button.run').click()"))
+        .await;
+    b.wait_until_secs(
+        &format!("{block}.querySelector('.console-note')?.textContent.startsWith('Finished')"),
+        90,
+    )
+    .await;
+    b.js(&format!(
+        "return {block}.querySelector('.console .output').textContent"
+    ))
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
 async fn wait_until_stored(b: &Browser) {
     b.wait_until_secs(
         "document.querySelector('#offline-status')?.dataset.ready === 'true'",
@@ -76,6 +99,14 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
     b.goto(&site.url("#/lesson/dictionaries")).await;
     b.find("article.lesson[data-lesson=\"dictionaries\"] .prose")
         .await;
+    // Beautiful Soup, shipped with the site, scraping a page that is also on the device.
+    b.goto(&site.url("#/lesson/web-scraping")).await;
+    let output = run_example_containing(&b, "from bs4 import BeautifulSoup").await;
+    assert!(
+        output.starts_with("Pride and Prejudice $9.99\nFrankenstein $7.50\n"),
+        "{output}"
+    );
+    assert!(output.contains("Next page: shop-page-2.html"), "{output}");
     b.close().await;
 }
 

@@ -62,12 +62,13 @@ async fn finished(b: &Browser, secs: u64) -> String {
     b.text(".exercise .console-note").await
 }
 
-/// The page answers a script promptly: Python never blocks the page's thread.
+/// The page answers a script promptly: Python never blocks the page's thread. (Generous, as
+/// other tests' browsers share the machine's two cores; a blocked page takes far longer.)
 async fn assert_responsive(b: &Browser) {
     let started = Instant::now();
     b.js("return document.title").await;
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(2),
         "the page took {:?} to answer",
         started.elapsed()
     );
@@ -365,5 +366,132 @@ async fn on_a_cross_origin_isolated_site_stop_interrupts_instead_of_restarting()
         b.find(".exercise button.stop").await.click().await.unwrap();
         assert_eq!(finished(&b, 5).await, "Stopped.");
     }
+    b.close().await;
+}
+
+/// Serves the Python worker behind a shim that removes JSPI, as in browsers that lack it
+/// (Firefox and Safari today): input() and time.sleep() must then block another way.
+fn without_jspi(site: &StaticServer) {
+    let worker = std::fs::read_to_string(dist_dir().join("python-worker.js")).unwrap();
+    site.add_file(
+        "python-worker-with-jspi.js",
+        &worker,
+        "text/javascript; charset=utf-8",
+    );
+    site.add_file(
+        "python-worker.js",
+        "delete WebAssembly.Suspending; delete WebAssembly.promising;\n\
+         const early = []; self.onmessage = (event) => early.push(event);\n\
+         await import('./python-worker-with-jspi.js');\n\
+         for (const event of early) self.onmessage(event);\n",
+        "text/javascript; charset=utf-8",
+    );
+}
+
+/// input() answered, time.sleep() paused, and Stop during input() interrupting the program
+/// without restarting Python (a counter kept in the interpreter survives).
+async fn input_sleep_and_stop_work(b: &Browser) {
+    type_code(b, "name = input(\"Name? \"); print(\"Hello, \" + name)").await;
+    check(b).await;
+    let field = b.find(".exercise .program-input").await;
+    assert_responsive(b).await;
+    field
+        .send_keys(&format!("Ada Lovelace é{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    finished(b, 20).await;
+    let output = b.text(".exercise .console .output").await;
+    assert!(output.contains("Hello, Ada Lovelace é"), "{output}");
+
+    type_code(
+        b,
+        "import time; t = time.time(); time.sleep(0.5); print('slept', time.time() - t >= 0.5)",
+    )
+    .await;
+    check(b).await;
+    finished(b, 20).await;
+    assert_eq!(
+        b.text(".exercise .console .output").await.trim(),
+        "slept True"
+    );
+
+    let code =
+        "import sys; sys.runs = getattr(sys, 'runs', 0) + 1; print('run', sys.runs); input()";
+    for run in 1..=2 {
+        type_code(b, code).await;
+        check(b).await;
+        b.find(".exercise .program-input").await;
+        assert!(
+            b.text(".exercise .console .output")
+                .await
+                .contains(&format!("run {run}"))
+        );
+        b.find(".exercise button.stop").await.click().await.unwrap();
+        let note = finished(b, 5).await;
+        assert_eq!(note, "Stopped.", "run {run}: {}", b.text(".exercise").await);
+    }
+}
+
+#[tokio::test]
+async fn without_jspi_input_waits_on_shared_memory_when_cross_origin_isolated() {
+    let site = StaticServer::start(dist_dir(), "/");
+    site.set_headers(
+        "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n",
+    );
+    without_jspi(&site);
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    assert_eq!(b.js("return crossOriginIsolated").await, true);
+    input_sleep_and_stop_work(&b).await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn without_jspi_input_waits_on_the_service_worker() {
+    let site = StaticServer::start(dist_dir(), "/");
+    without_jspi(&site);
+    let b = Browser::start().await;
+    b.goto(&site.url(LESSON)).await;
+    b.wait_until_secs("navigator.serviceWorker.controller !== null", 90)
+        .await;
+    b.client.refresh().await.unwrap();
+    b.find(".exercise .cm-content").await;
+    assert_eq!(b.js("return crossOriginIsolated").await, false);
+    input_sleep_and_stop_work(&b).await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn without_jspi_or_a_service_worker_input_says_why_it_cannot_wait() {
+    let site = StaticServer::start(dist_dir(), "/");
+    without_jspi(&site);
+    site.add_file(
+        "sw.js",
+        "// This site has no working service worker.\n",
+        "text/javascript; charset=utf-8",
+    );
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    type_code(&b, "name = input(\"Name? \")").await;
+    check(&b).await;
+    finished(&b, 60).await;
+    let error = b.text(".exercise .py-error").await;
+    assert!(
+        error.contains("input() can't wait for your answer in this browser yet"),
+        "{error}"
+    );
+    assert_eq!(b.count(".exercise .program-input").await, 0);
+    // time.sleep() still pauses, by waiting busily.
+    type_code(
+        &b,
+        "import time; t = time.time(); time.sleep(0.5); print('slept', time.time() - t >= 0.5)",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(
+        b.text(".exercise .console .output").await.trim(),
+        "slept True"
+    );
     b.close().await;
 }

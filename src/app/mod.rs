@@ -226,7 +226,7 @@ fn PythonStatus() -> impl IntoView {
     let state = move || match status.get() {
         python::Status::Idle => None,
         python::Status::Loading => Some(("loading", "Python: starting…".to_owned())),
-        python::Status::Ready { python, .. } => Some(("ready", format!("Python {python}: ready"))),
+        python::Status::Ready(python) => Some(("ready", format!("Python {python}: ready"))),
         python::Status::Running => Some(("running", "Python: running".to_owned())),
         python::Status::Failed(error) => Some(("failed", format!("Python unavailable: {error}"))),
     };

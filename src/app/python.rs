@@ -27,10 +27,7 @@ pub enum Status {
     /// Not started: no lesson with code has been opened yet.
     Idle,
     Loading,
-    Ready {
-        python: String,
-        jspi: bool,
-    },
+    Ready(String),
     Running,
     Failed(String),
 }
@@ -62,11 +59,95 @@ type Listener = Rc<dyn Fn(Event)>;
 struct Slot {
     worker: web_sys::Worker,
     generation: u32,
-    /// The Python version and whether JSPI works, once the worker said it is ready.
-    ready: Option<(String, bool)>,
+    /// Set once the worker said it is ready.
+    ready: Option<Ready>,
+    /// Shared with the worker when the page is cross-origin isolated.
     interrupt: Option<js_sys::Int32Array>,
+    sync: Option<SyncBuffer>,
     boot_timer: i32,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+struct Ready {
+    python: String,
+    /// Whether input() and time.sleep() suspend Python through JSPI; if not, they block on the
+    /// shared buffer, or on a request the service worker holds.
+    jspi: bool,
+    /// Names this worker's jobs for the service worker.
+    session: String,
+}
+
+/// What the page sends a program that waits in input() or time.sleep().
+enum Answer {
+    Line(String),
+    Interrupt,
+}
+
+/// Where a worker without JSPI waits for answers on a cross-origin isolated page: a state word
+/// (see `waitForPage` in python-worker.js), the answer's length, then its UTF-8 bytes.
+struct SyncBuffer {
+    state: js_sys::Int32Array,
+    data: js_sys::Uint8Array,
+}
+
+const SYNC_ANSWERED: i32 = 1;
+const SYNC_INTERRUPTED: i32 = 2;
+const SYNC_DATA_BYTES: u32 = 64 * 1024;
+
+impl SyncBuffer {
+    fn new() -> Self {
+        let buffer = js_sys::SharedArrayBuffer::new(8 + SYNC_DATA_BYTES);
+        Self {
+            state: js_sys::Int32Array::new_with_byte_offset_and_length(&buffer, 0, 2),
+            data: js_sys::Uint8Array::new_with_byte_offset(&buffer, 8),
+        }
+    }
+
+    fn deliver(&self, answer: &Answer) {
+        let state = match answer {
+            Answer::Line(text) => {
+                let bytes = truncate_utf8(text, SYNC_DATA_BYTES as usize);
+                self.data.set(&js_sys::Uint8Array::from(bytes), 0);
+                let _ = js_sys::Atomics::store(&self.state, 1, bytes.len() as i32);
+                SYNC_ANSWERED
+            }
+            Answer::Interrupt => SYNC_INTERRUPTED,
+        };
+        let _ = js_sys::Atomics::store(&self.state, 0, state);
+        let _ = js_sys::Atomics::notify(&self.state, 0);
+    }
+}
+
+/// The longest prefix of `text` that fits in `max` bytes without splitting a character.
+fn truncate_utf8(text: &str, max: usize) -> &[u8] {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text.as_bytes()[..end]
+}
+
+/// Posts an answer to the service worker, which holds the worker's waiting request.
+fn answer_through_service_worker(key: String, answer: &Answer) {
+    let Some(controller) = window().navigator().service_worker().controller() else {
+        return;
+    };
+    let reply = js_sys::Object::new();
+    let set = |object: &js_sys::Object, name: &str, value: wasm_bindgen::JsValue| {
+        let _ = js_sys::Reflect::set(object, &name.into(), &value);
+    };
+    match answer {
+        Answer::Line(text) => {
+            set(&reply, "kind", "answer".into());
+            set(&reply, "text", text.into());
+        }
+        Answer::Interrupt => set(&reply, "kind", "interrupt".into()),
+    }
+    let message = js_sys::Object::new();
+    set(&message, "type", "python-answer".into());
+    set(&message, "key", key.into());
+    set(&message, "reply", reply.into());
+    let _ = controller.post_message(&message);
 }
 
 struct Job {
@@ -120,12 +201,17 @@ fn spawn_worker(generation: u32) -> Result<Slot, String> {
             on_reply(generation, Reply::parse(&text));
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let interrupt = interrupt_buffer();
-    if let Some(buffer) = &interrupt {
+    let (interrupt, sync) = if cross_origin_isolated() {
+        let interrupt = js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4));
+        let sync = SyncBuffer::new();
         let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"interruptBuffer".into(), buffer);
+        let _ = js_sys::Reflect::set(&message, &"interruptBuffer".into(), &interrupt);
+        let _ = js_sys::Reflect::set(&message, &"syncBuffer".into(), &sync.state.buffer());
         let _ = worker.post_message(&message);
-    }
+        (Some(interrupt), Some(sync))
+    } else {
+        (None, None)
+    };
     let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
         boot_failed(
             generation,
@@ -139,17 +225,15 @@ fn spawn_worker(generation: u32) -> Result<Slot, String> {
         ready: None,
         boot_timer,
         interrupt,
+        sync,
         _on_message: on_message,
     })
 }
 
-/// A shared buffer through which Stop interrupts Python, if this page is cross-origin isolated
-/// (SharedArrayBuffer needs it).
-fn interrupt_buffer() -> Option<js_sys::Int32Array> {
-    let isolated = js_sys::Reflect::get(&window(), &"crossOriginIsolated".into())
-        .ok()?
-        .is_truthy();
-    isolated.then(|| js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4)))
+/// Whether the page may share memory with its workers (SharedArrayBuffer needs it): then Stop
+/// interrupts Python through a shared buffer, and input() can wait on one.
+fn cross_origin_isolated() -> bool {
+    js_sys::Reflect::get(&window(), &"crossOriginIsolated".into()).is_ok_and(|v| v.is_truthy())
 }
 
 /// Runs `f` once after `ms` milliseconds; the closure is leaked, as one-shot timers are few.
@@ -239,14 +323,22 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
             .is_some_and(|s| s.generation == generation)
     });
     match reply {
-        Reply::Ready { python, jspi } => {
+        Reply::Ready {
+            python,
+            jspi,
+            session,
+        } => {
             RUNTIME.with_borrow_mut(|rt| {
                 for slot in [rt.active.as_mut(), rt.spare.as_mut()]
                     .into_iter()
                     .flatten()
                 {
                     if slot.generation == generation {
-                        slot.ready = Some((python.clone(), jspi));
+                        slot.ready = Some(Ready {
+                            python: python.clone(),
+                            jspi,
+                            session: session.clone(),
+                        });
                         window().clear_timeout_with_handle(slot.boot_timer);
                     }
                 }
@@ -349,8 +441,12 @@ fn finish(id: u32, how: Finished) {
 }
 
 fn ready_status() -> Status {
-    match RUNTIME.with_borrow(|rt| rt.active.as_ref().and_then(|s| s.ready.clone())) {
-        Some((python, jspi)) => Status::Ready { python, jspi },
+    match RUNTIME.with_borrow(|rt| {
+        rt.active
+            .as_ref()
+            .and_then(|s| s.ready.as_ref().map(|r| r.python.clone()))
+    }) {
+        Some(python) => Status::Ready(python),
         None => Status::Loading,
     }
 }
@@ -384,7 +480,7 @@ pub fn run(
         }
         (id, make(id))
     });
-    if matches!(status().get_untracked(), Status::Ready { .. }) {
+    if matches!(status().get_untracked(), Status::Ready(_)) {
         set_status(Status::Running);
     }
     post(&request);
@@ -412,7 +508,37 @@ pub fn send_input(id: u32, text: String) {
                 job.timer = Some(timer);
             }
         });
-        post(&Request::Input { id, text });
+        answer(id, Answer::Line(text));
+    }
+}
+
+/// Sends an answer the way the active worker waits for it: as a message (JSPI), through the
+/// shared buffer, or through the service worker.
+fn answer(id: u32, answer: Answer) {
+    enum Route {
+        Worker,
+        ServiceWorker(String),
+    }
+    // Decided while the runtime is borrowed; posted after.
+    let route = RUNTIME.with_borrow(|rt| {
+        let slot = rt.active.as_ref()?;
+        let ready = slot.ready.as_ref()?;
+        match &slot.sync {
+            _ if ready.jspi => Some(Route::Worker),
+            Some(sync) => {
+                sync.deliver(&answer);
+                None
+            }
+            None => Some(Route::ServiceWorker(format!("{}/{id}", ready.session))),
+        }
+    });
+    match route {
+        Some(Route::Worker) => post(&match answer {
+            Answer::Line(text) => Request::Input { id, text },
+            Answer::Interrupt => Request::Interrupt { id },
+        }),
+        Some(Route::ServiceWorker(key)) => answer_through_service_worker(key, &answer),
+        None => {}
     }
 }
 
@@ -421,22 +547,32 @@ pub fn stop(id: u32) {
     stop_job(id, None);
 }
 
-/// How long a job may take to answer an interrupt before its worker is ended.
+/// How long a job may take to answer an interrupt before its worker is ended: longer where a
+/// busy loop hears it too (cross-origin isolated), as ending the worker loses its state.
 const INTERRUPT_GRACE_MS: i32 = 300;
+const ISOLATED_INTERRUPT_GRACE_MS: i32 = 1000;
 
 fn stop_job(id: u32, timed_out: Option<u32>) {
     if !RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
         return;
     }
-    // Blocked in input() or time.sleep(), the worker hears this and raises KeyboardInterrupt;
-    // with an interrupt buffer, so does a busy loop (2 is SIGINT).
-    post(&Request::Interrupt { id });
-    RUNTIME.with_borrow(|rt| {
-        if let Some(buffer) = rt.active.as_ref().and_then(|s| s.interrupt.as_ref()) {
+    // With an interrupt buffer, a busy loop raises KeyboardInterrupt (2 is SIGINT). Blocked in
+    // input() or time.sleep(), the program hears the answer below and does the same (then the
+    // worker clears SIGINT, so it is set first).
+    let isolated = RUNTIME.with_borrow(|rt| {
+        let buffer = rt.active.as_ref().and_then(|s| s.interrupt.as_ref());
+        if let Some(buffer) = buffer {
             buffer.set_index(0, 2);
         }
+        buffer.is_some()
     });
-    set_timeout(INTERRUPT_GRACE_MS, move || {
+    answer(id, Answer::Interrupt);
+    let grace = if isolated {
+        ISOLATED_INTERRUPT_GRACE_MS
+    } else {
+        INTERRUPT_GRACE_MS
+    };
+    set_timeout(grace, move || {
         if RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
             replace_worker(id, timed_out);
         }

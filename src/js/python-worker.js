@@ -17,12 +17,19 @@ const queued = [];
 let handle = null;
 const waiting = new Map(); // job id → {resolve, reject} for input() and time.sleep()
 let interruptBuffer = null; // shared with the page when it is cross-origin isolated
+let syncBuffer = null; // likewise: the page's answers to input(), for browsers without JSPI
 let crashed = false; // the interpreter died; the page replaces this worker
+// Names this worker's jobs for the service worker, which may serve several tabs.
+const session = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 self.onmessage = (event) => {
   if (typeof event.data !== "string") {
     // The page is cross-origin isolated: Stop writes SIGINT here and Python raises
     // KeyboardInterrupt, even in a busy loop.
     interruptBuffer = event.data.interruptBuffer;
+    syncBuffer = event.data.syncBuffer && {
+      state: new Int32Array(event.data.syncBuffer, 0, 2),
+      data: new Uint8Array(event.data.syncBuffer, 8),
+    };
     return;
   }
   const message = JSON.parse(event.data);
@@ -31,7 +38,7 @@ self.onmessage = (event) => {
     if (!pending) return;
     waiting.delete(message.id);
     if (message.type === "input") pending.resolve(message.text);
-    else pending.reject(new Error("KeyboardInterrupt"));
+    else pending.reject(stopped());
   } else if (handle) {
     handle(message);
   } else {
@@ -65,12 +72,11 @@ function writer(stream) {
   return { write: (bytes) => { write(stream, decoder.decode(bytes, { stream: true })); return bytes.length; } };
 }
 
-// Hooks that Python's input() and time.sleep() block on (with JSPI), answerable by Stop.
+// Hooks that Python's input() and time.sleep() block on, answerable by Stop. With JSPI they
+// return promises that suspend Python; without it, the *_sync ones block this thread.
 const hooks = {
   request_input(prompt) {
-    flush();
-    const id = job.id;
-    post({ type: "input-request", id, prompt });
+    const id = announceInput(prompt);
     return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
   },
   sleep(seconds) {
@@ -81,7 +87,85 @@ const hooks = {
       waiting.set(id, { resolve, reject: (e) => { clearTimeout(timer); reject(e); } });
     });
   },
+  // The line typed, or undefined when nothing here can pause Python.
+  input_sync(prompt) {
+    if (!blockingChannel()) return undefined;
+    announceInput(prompt);
+    return waitForPage(Infinity).text;
+  },
+  // Whether it paused; false when nothing here can.
+  sleep_sync(seconds) {
+    flush();
+    if (!blockingChannel()) return false;
+    waitForPage(seconds * 1000);
+    return true;
+  },
 };
+
+// The learner's Stop, as the error that Python turns into KeyboardInterrupt. The page also set
+// SIGINT in the interrupt buffer (if any) before asking: clear it, or Python would be
+// interrupted a second time while reporting the first.
+function stopped() {
+  if (interruptBuffer) interruptBuffer[0] = 0;
+  return new Error("KeyboardInterrupt");
+}
+
+function announceInput(prompt) {
+  flush();
+  post({ type: "input-request", id: job.id, prompt });
+  return job.id;
+}
+
+// Without JSPI, Python can only wait synchronously: on the buffer shared with a cross-origin
+// isolated page (Atomics.wait), or else on a request that this site's service worker holds
+// until the page sends the answer (the sync-message technique).
+const IDLE = 0, ANSWERED = 1, INTERRUPTED = 2;
+const SYNC_URL = new URL("./__pyroad_sync__", import.meta.url);
+let serviceWorkerAnswers = false;
+function blockingChannel() {
+  if (syncBuffer) return "atomics";
+  if (!serviceWorkerAnswers) {
+    // Not controlled yet on a first visit: asked again each time, as it may be later.
+    serviceWorkerAnswers = syncRequest("ping=1")?.kind === "pong";
+  }
+  return serviceWorkerAnswers ? "service-worker" : null;
+}
+
+function syncRequest(query) {
+  try {
+    const request = new XMLHttpRequest();
+    request.open("GET", `${SYNC_URL}?${query}`, false);
+    request.send();
+    return request.status === 200 ? JSON.parse(request.responseText) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Waits up to `ms` for the page: {text} for an answer, {} when the time is up; throws on Stop.
+function waitForPage(ms) {
+  const deadline = Date.now() + ms;
+  if (syncBuffer) {
+    const { state, data } = syncBuffer;
+    Atomics.wait(state, 0, IDLE, ms);
+    const now = Atomics.exchange(state, 0, IDLE);
+    if (now === INTERRUPTED) throw stopped();
+    if (now !== ANSWERED) return {};
+    // TextDecoder refuses views of shared memory: copy first.
+    return { text: new TextDecoder().decode(data.slice(0, state[1])) };
+  }
+  const key = encodeURIComponent(`${session}/${job.id}`);
+  for (;;) {
+    // The service worker answers within 20 s even if nobody does, so no request hits a
+    // browser's time limit; a long wait is several requests.
+    const wait = Math.max(0, Math.min(deadline - Date.now(), 20_000));
+    const reply = syncRequest(`key=${key}&wait=${wait}`);
+    if (!reply) throw new Error("the service worker stopped answering while the program waited");
+    if (reply.kind === "interrupt") throw stopped();
+    if (reply.kind === "answer") return { text: reply.text };
+    if (Date.now() >= deadline) return {};
+  }
+}
 
 async function boot() {
   const base = new URL("./pyodide/", import.meta.url);
@@ -93,7 +177,7 @@ async function boot() {
       throw new Error(`the server sends .wasm files as "${type || "no type"}"; it must send them as application/wasm`);
     }
   });
-  const [, pyodide, runnerSource] = await Promise.all([
+  const [, pyodide, runnerSource, shipped] = await Promise.all([
     probe,
     loadPyodide({
       indexURL: base.href,
@@ -104,6 +188,8 @@ async function boot() {
       stderr: () => {},
     }),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
+    // Top-level modules in python-packages.zip (pure-Python packages from PyPI, see dev.sh).
+    fetch(new URL("./python-packages.json", import.meta.url)).then((r) => (r.ok ? r.json() : []), () => []),
   ]);
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   pyodide.setStdout(writer("stdout"));
@@ -114,14 +200,24 @@ async function boot() {
   // JS Promise Integration lets input() and time.sleep() suspend Python (in calls made with
   // callPromising); without it they raise a clear error instead of hanging.
   const jspi = typeof WebAssembly.Suspending === "function";
-  return { pyodide, runner, jspi };
+  return { pyodide, runner, jspi, shipped, unpacked: false };
 }
 
-/// Loads the packages from Pyodide's index that the code imports; a message if it can't.
-async function loadImports(pyodide, message) {
+/// Makes what the code imports available: packages shipped with the site are unpacked, those
+/// from Pyodide's index downloaded. Returns an error for the learner if that fails.
+async function loadImports(runtime, message) {
+  const { pyodide } = runtime;
+  const imports = pyodide.runPython("from pyodide.code import find_imports; find_imports")(message.code).toJs();
+  if (!runtime.unpacked && imports.some((name) => runtime.shipped.includes(name))) {
+    const response = await fetch(new URL("./python-packages.zip", import.meta.url));
+    if (!response.ok) throw new Error(`python-packages.zip is missing (${response.status})`);
+    const target = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: target });
+    pyodide.runPython("import importlib; importlib.invalidate_caches()");
+    runtime.unpacked = true;
+  }
   const known = pyodide.lockfile.packages;
-  const wanted = pyodide.runPython("from pyodide.code import find_imports; find_imports")(message.code).toJs()
-    .filter((name) => known[name] && !pyodide.loadedPackages[name]);
+  const wanted = imports.filter((name) => known[name] && !pyodide.loadedPackages[name]);
   if (!wanted.length) return null;
   post({ type: "loading", id: message.id, packages: wanted });
   const failed = [];
@@ -137,13 +233,16 @@ async function loadImports(pyodide, message) {
   };
 }
 
-async function execute({ pyodide, runner, jspi }, message) {
+async function execute(runtime, message) {
+  const { runner, jspi } = runtime;
   job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, writes: 0, flushedAt: Date.now() };
-  if (interruptBuffer) interruptBuffer[0] = 0; // a Stop that came after the last job ended
+  // A Stop that came after the last job ended is not for this one.
+  if (interruptBuffer) interruptBuffer[0] = 0;
+  if (syncBuffer) Atomics.store(syncBuffer.state, 0, IDLE);
   const started = performance.now();
   let result;
   try {
-    const unavailable = await loadImports(pyodide, message);
+    const unavailable = await loadImports(runtime, message);
     if (unavailable) throw { pyError: unavailable };
     // With JSPI, input() and time.sleep() can suspend Python until the page answers.
     const call = (fn, ...args) => (jspi ? fn.callPromising(...args) : fn(...args));
@@ -174,7 +273,8 @@ async function execute({ pyodide, runner, jspi }, message) {
 
 boot().then(
   (runtime) => {
-    post({ type: "ready", python: runtime.pyodide.runPython("import sys; sys.version.split()[0]"), jspi: runtime.jspi });
+    const python = runtime.pyodide.runPython("import sys; sys.version.split()[0]");
+    post({ type: "ready", python, jspi: runtime.jspi, session });
     let chain = Promise.resolve();
     handle = (message) => { chain = chain.then(() => execute(runtime, message)); };
     queued.splice(0).forEach(handle);

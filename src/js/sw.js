@@ -23,6 +23,7 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
+  if (event.data?.type === "python-answer") answer(event.data.key, event.data.reply);
   if (event.data === "status") {
     const bytes = PRECACHE.reduce((sum, [, size]) => sum + size, 0);
     caches.open(CACHE).then((cache) => cache.keys()).then((keys) => {
@@ -35,6 +36,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" && request.method !== "HEAD") return;
   const url = new URL(request.url);
+  if (url.origin === self.location.origin && url.pathname.endsWith("/__pyroad_sync__")) {
+    event.respondWith(waitForAnswer(url.searchParams));
+    return;
+  }
   if (url.origin !== self.location.origin) {
     if (url.hostname === "cdn.jsdelivr.net" && url.pathname.startsWith("/pyodide/")) {
       event.respondWith(cacheFirst(PACKAGES, request));
@@ -57,4 +62,40 @@ async function cacheFirst(name, request) {
   const response = await fetch(request);
   if (response.ok) cache.put(request, response.clone());
   return response;
+}
+
+// In browsers without JSPI, Python's input() and time.sleep() block on a synchronous request
+// from the Python worker, held here until the page posts the answer (or a Stop) or the wait
+// is over: {kind: "answer", text} | {kind: "interrupt"} | {kind: "timeout"}.
+const waiters = new Map(); // key → resolve
+const answers = new Map(); // key → [reply, time]: arrived before the worker asked
+const ANSWER_KEPT_MS = 60_000;
+
+function answer(key, reply) {
+  const resolve = waiters.get(key);
+  if (resolve) {
+    waiters.delete(key);
+    resolve(reply);
+    return;
+  }
+  const now = Date.now();
+  for (const [k, [, at]] of answers) if (now - at > ANSWER_KEPT_MS) answers.delete(k);
+  answers.set(key, [reply, now]);
+}
+
+async function waitForAnswer(params) {
+  const json = (body) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  if (params.has("ping")) return json({ kind: "pong" });
+  const key = params.get("key");
+  if (answers.has(key)) {
+    const [reply] = answers.get(key);
+    answers.delete(key);
+    return json(reply);
+  }
+  const wait = Math.min(Number(params.get("wait")) || 0, 20_000);
+  const reply = await new Promise((resolve) => {
+    const timer = setTimeout(() => { waiters.delete(key); resolve({ kind: "timeout" }); }, wait);
+    waiters.set(key, (reply) => { clearTimeout(timer); resolve(reply); });
+  });
+  return json(reply);
 }

@@ -21,7 +21,7 @@ _hooks = None
 
 
 def setup(hooks):
-    """Receives the worker's JS hooks: request_input(prompt) and sleep(seconds), both promises."""
+    """Receives the worker's JS hooks for input() and time.sleep() (see python-worker.js)."""
     global _hooks
     _hooks = hooks
     builtins.input = _input
@@ -36,18 +36,18 @@ def _exit(status):
     raise SystemExit(status)
 
 
-def _blocking(awaitable_factory, what):
+def _jspi():
     try:
-        from pyodide.ffi import can_run_sync, run_sync
+        from pyodide.ffi import can_run_sync
     except ImportError:  # pragma: no cover - only outside Pyodide
-        can_run_sync = lambda: False  # noqa: E731
-    if not can_run_sync():
-        raise RuntimeError(
-            f"{what} can't pause this program in this browser (it lacks JavaScript Promise "
-            "Integration). Try a recent Chrome or Edge, or write the program without it."
-        )
+        return False
+    return can_run_sync()
+
+
+def _interruptible(call):
+    """Runs a JS call that Stop can end, turning the page's interrupt into KeyboardInterrupt."""
     try:
-        return run_sync(awaitable_factory())
+        return call()
     except Exception as e:
         if "KeyboardInterrupt" in str(e):
             raise KeyboardInterrupt from None
@@ -58,19 +58,35 @@ def _input(prompt=""):
     prompt = str(prompt)
     sys.stdout.write(prompt)
     sys.stdout.flush()
-    line = _blocking(lambda: _hooks.request_input(prompt), "input()")
+    if _jspi():
+        from pyodide.ffi import run_sync
+
+        line = _interruptible(lambda: run_sync(_hooks.request_input(prompt)))
+    else:
+        line = _interruptible(lambda: _hooks.input_sync(prompt))
+        if line is None:
+            raise RuntimeError(
+                "input() can't wait for your answer in this browser yet. Reload the page and "
+                "try again; if it still fails, use a recent Chrome or Edge, or give the program "
+                "its values in the code."
+            )
     sys.stdout.write(line + "\n")
     return line
-
-
-_real_sleep = time.sleep
 
 
 def _sleep(seconds):
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
     sys.stdout.flush()
-    _blocking(lambda: _hooks.sleep(float(seconds)), "time.sleep()")
+    if _jspi():
+        from pyodide.ffi import run_sync
+
+        _interruptible(lambda: run_sync(_hooks.sleep(float(seconds))))
+    elif not _interruptible(lambda: _hooks.sleep_sync(float(seconds))):
+        # Nothing can pause this thread: wait busily (Stop still ends the program).
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
 
 
 def _fresh_namespace():
