@@ -1,8 +1,11 @@
 //! Prints how long a learner waits for Python: from page load to the first output of a Run
 //! clicked as soon as the button appears, next to bare Pyodide booting in a worker and printing
-//! (measured in the same run, served the same way); and a warm Run's click-to-output time.
+//! (measured in the same run, served the same way); a warm Run's click-to-output time; and the
+//! wait for a fresh interpreter when Stops come so fast that no spare is ready, with workers
+//! booting from the page's memory snapshot and, for comparison, cold.
 //!
-//! Budgets (reported, not enforced): cold ≤ 1.1× bare Pyodide; warm Run ≤ 30 ms.
+//! Budgets (reported, not enforced): cold ≤ 1.1× bare Pyodide; warm Run ≤ 30 ms; a Check after
+//! Stop ≤ 3 s.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -56,6 +59,53 @@ const wait = () => {
 wait();
 "#;
 
+/// Clicks the exercise's Check, resolves with milliseconds until output appears.
+const CHECK_TO_OUTPUT: &str = r#"
+const done = arguments[arguments.length - 1];
+const started = performance.now();
+document.querySelector('.exercise button.run').click();
+const poll = () => {
+  const output = document.querySelector('.exercise .console .output');
+  if (output && output.textContent.length > 0) done(performance.now() - started);
+  else setTimeout(poll, 2);
+};
+poll();
+"#;
+
+/// After a first Check, stops two busy loops in a row (the second before a new spare can be
+/// ready), then times the next Check's click → output.
+async fn check_after_quick_stops(site: &StaticServer) -> f64 {
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.client
+        .execute_async(CHECK_TO_OUTPUT, vec![])
+        .await
+        .expect("a first output");
+    for _ in 0..2 {
+        b.type_into_editor(".exercise .cm-content", "print('busy')\nwhile True: pass")
+            .await;
+        b.client
+            .execute_async(CHECK_TO_OUTPUT, vec![])
+            .await
+            .expect("busy output");
+        b.find(".exercise button.stop").await.click().await.unwrap();
+        b.wait_until_secs(
+            "document.querySelector('.exercise .console-note')?.textContent === 'Stopped.'",
+            30,
+        )
+        .await;
+    }
+    b.type_into_editor(".exercise .cm-content", "print('back')")
+        .await;
+    let ms = b
+        .client
+        .execute_async(CHECK_TO_OUTPUT, vec![])
+        .await
+        .expect("output after the Stops");
+    b.close().await;
+    ms.as_f64().unwrap()
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
@@ -97,7 +147,27 @@ async fn main() {
         }
         b.close().await;
     }
+    let mut after_stops = Vec::new();
+    for _ in 0..RUNS {
+        after_stops.push(check_after_quick_stops(&site).await);
+    }
+    // The same with the snapshot ignored: every new worker boots cold.
+    let worker = std::fs::read_to_string(dist_dir().join("python-worker.js")).unwrap();
+    let cold_worker = worker.replace("if (snapshot) {", "if (false) {");
+    assert_ne!(worker, cold_worker, "the worker's snapshot boot has moved");
+    let cold_site = StaticServer::start(dist_dir(), "/");
+    cold_site.add_file(
+        "python-worker.js",
+        &cold_worker,
+        "text/javascript; charset=utf-8",
+    );
+    let mut after_stops_cold = Vec::new();
+    for _ in 0..RUNS {
+        after_stops_cold.push(check_after_quick_stops(&cold_site).await);
+    }
+
     let (app, bare, warm) = (median(app), median(bare), median(warm));
+    let (after_stops, after_stops_cold) = (median(after_stops), median(after_stops_cold));
     println!("Python, cold cache, median of {RUNS} runs:");
     println!("  page load → first output of Run clicked at once  {app:>7.0} ms");
     println!("  bare Pyodide in a worker → first print          {bare:>7.0} ms");
@@ -109,4 +179,9 @@ async fn main() {
         "  warm Run, click → output (median of {})          {warm:>7.1} ms (budget 30 ms)",
         RUNS * 3
     );
+    println!("Check after two quick Stops (no spare ready), click → output, median of {RUNS}:");
+    println!(
+        "  new workers boot from the memory snapshot       {after_stops:>7.0} ms (budget 3 s)"
+    );
+    println!("  new workers boot cold                           {after_stops_cold:>7.0} ms");
 }

@@ -349,6 +349,37 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
 }
 
 #[tokio::test]
+async fn after_stops_in_quick_succession_the_next_check_starts_within_three_seconds() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    check(&b).await;
+    finished(&b, 60).await;
+    // Each Stop ends a busy worker and switches to the spare, whose replacement must boot
+    // before the next Stop: from the first worker's memory snapshot, that takes well under a
+    // second (a cold boot takes several).
+    for _ in 0..3 {
+        type_code(&b, "while True: pass").await;
+        check(&b).await;
+        b.find(".exercise button.stop:not([hidden])").await;
+        b.find(".exercise button.stop").await.click().await.unwrap();
+        assert_eq!(finished(&b, 10).await, "Stopped.");
+    }
+    type_code(&b, SOLUTION).await;
+    let started = Instant::now();
+    check(&b).await;
+    finished(&b, 60).await;
+    let elapsed = started.elapsed();
+    println!("Check after three quick Stops answered in {elapsed:?}");
+    assert_eq!(
+        b.text(".results-summary").await,
+        format!("All {} checks passed. Well done!", average_checks())
+    );
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    b.close().await;
+}
+
+#[tokio::test]
 async fn on_a_cross_origin_isolated_site_stop_interrupts_instead_of_restarting() {
     let site = StaticServer::start(dist_dir(), "/");
     site.set_headers(

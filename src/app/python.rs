@@ -164,6 +164,8 @@ struct Runtime {
     generation: u32,
     next_id: u32,
     jobs: HashMap<u32, Job>,
+    /// The first worker's memory snapshot, from which later workers boot quickly.
+    snapshot: Option<wasm_bindgen::JsValue>,
 }
 
 thread_local! {
@@ -190,28 +192,38 @@ fn set_status(value: Status) {
     }
 }
 
-fn spawn_worker(generation: u32) -> Result<Slot, String> {
+fn spawn_worker(generation: u32, snapshot: Option<&wasm_bindgen::JsValue>) -> Result<Slot, String> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options("python-worker.js", &options)
         .map_err(|e| format!("the browser refused to start a worker ({e:?})"))?;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let text = event.data().as_string().unwrap_or_default();
-            on_reply(generation, Reply::parse(&text));
+            let data = event.data();
+            match data.as_string() {
+                Some(text) => on_reply(generation, Reply::parse(&text)),
+                None => keep_snapshot(&data),
+            }
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker waits for this message before it boots.
+    let configuration = js_sys::Object::new();
+    let set = |name: &str, value: &wasm_bindgen::JsValue| {
+        let _ = js_sys::Reflect::set(&configuration, &name.into(), value);
+    };
     let (interrupt, sync) = if cross_origin_isolated() {
         let interrupt = js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4));
         let sync = SyncBuffer::new();
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"interruptBuffer".into(), &interrupt);
-        let _ = js_sys::Reflect::set(&message, &"syncBuffer".into(), &sync.state.buffer());
-        let _ = worker.post_message(&message);
+        set("interruptBuffer", &interrupt);
+        set("syncBuffer", &sync.state.buffer());
         (Some(interrupt), Some(sync))
     } else {
         (None, None)
     };
+    if let Some(snapshot) = snapshot {
+        set("snapshot", snapshot);
+    }
+    let _ = worker.post_message(&configuration);
     let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
         boot_failed(
             generation,
@@ -244,9 +256,21 @@ fn set_timeout(ms: i32, f: impl FnOnce() + 'static) -> i32 {
         .unwrap_or(0)
 }
 
+/// Keeps the first memory snapshot a worker sends (see `startPython` in python-worker.js).
+fn keep_snapshot(data: &wasm_bindgen::JsValue) {
+    let Ok(snapshot) = js_sys::Reflect::get(data, &"snapshot".into()) else {
+        return;
+    };
+    if !snapshot.is_undefined() {
+        RUNTIME.with_borrow_mut(|rt| {
+            rt.snapshot.get_or_insert(snapshot);
+        });
+    }
+}
+
 fn new_slot(rt: &mut Runtime) -> Option<Slot> {
     rt.generation += 1;
-    match spawn_worker(rt.generation) {
+    match spawn_worker(rt.generation, rt.snapshot.as_ref()) {
         Ok(slot) => Some(slot),
         Err(error) => {
             set_status(Status::Failed(error));

@@ -19,17 +19,21 @@ const waiting = new Map(); // job id → {resolve, reject} for input() and time.
 let interruptBuffer = null; // shared with the page when it is cross-origin isolated
 let syncBuffer = null; // likewise: the page's answers to input(), for browsers without JSPI
 let crashed = false; // the interpreter died; the page replaces this worker
+// The page's first message says how to boot: {interruptBuffer?, syncBuffer?, snapshot?}.
+let configured;
+const configuration = new Promise((resolve) => { configured = resolve; });
 // Names this worker's jobs for the service worker, which may serve several tabs.
 const session = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 self.onmessage = (event) => {
   if (typeof event.data !== "string") {
-    // The page is cross-origin isolated: Stop writes SIGINT here and Python raises
+    // If the page is cross-origin isolated, Stop writes SIGINT here and Python raises
     // KeyboardInterrupt, even in a busy loop.
     interruptBuffer = event.data.interruptBuffer;
     syncBuffer = event.data.syncBuffer && {
       state: new Int32Array(event.data.syncBuffer, 0, 2),
       data: new Uint8Array(event.data.syncBuffer, 8),
     };
+    configured(event.data);
     return;
   }
   const message = JSON.parse(event.data);
@@ -177,16 +181,17 @@ async function boot() {
       throw new Error(`the server sends .wasm files as "${type || "no type"}"; it must send them as application/wasm`);
     }
   });
-  const [, pyodide, runnerSource, shipped] = await Promise.all([
+  const options = {
+    indexURL: base.href,
+    // Packages outside the core (numpy, pandas, matplotlib) come from Pyodide's package
+    // index, so lessons that use them need a connection; everything else is local.
+    packageBaseUrl: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`,
+    stdout: () => {},
+    stderr: () => {},
+  };
+  const [, [pyodide, snapshot], runnerSource, shipped] = await Promise.all([
     probe,
-    loadPyodide({
-      indexURL: base.href,
-      // Packages outside the core (numpy, pandas, matplotlib) come from Pyodide's package
-      // index, so lessons that use them need a connection; everything else is local.
-      packageBaseUrl: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`,
-      stdout: () => {},
-      stderr: () => {},
-    }),
+    configuration.then(({ snapshot }) => startPython(options, snapshot)),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
     // Top-level modules in python-packages.zip (pure-Python packages from PyPI, see dev.sh).
     fetch(new URL("./python-packages.json", import.meta.url)).then((r) => (r.ok ? r.json() : []), () => []),
@@ -200,7 +205,29 @@ async function boot() {
   // JS Promise Integration lets input() and time.sleep() suspend Python (in calls made with
   // callPromising); without it they raise a clear error instead of hanging.
   const jspi = typeof WebAssembly.Suspending === "function";
-  return { pyodide, runner, jspi, shipped, unpacked: false };
+  return { pyodide, runner, jspi, shipped, unpacked: false, snapshot };
+}
+
+// A later worker of the page boots from the first one's memory snapshot, in a fraction of a
+// second instead of seconds: that is how Stop gets a fresh interpreter quickly. The API is
+// private to Pyodide, so any failure falls back to a cold boot. Returns [pyodide, snapshot
+// made by a cold boot, for the page].
+async function startPython(options, snapshot) {
+  if (snapshot) {
+    try {
+      return [await loadPyodide({ ...options, _loadSnapshot: snapshot }), null];
+    } catch (error) {
+      console.warn("PyRoad: booting Python from its memory snapshot failed, so it boots cold", error);
+    }
+  }
+  // Taken before any JavaScript object is handed to Python: a snapshot can't hold those.
+  const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+  try {
+    return [pyodide, pyodide.makeMemorySnapshot()];
+  } catch (error) {
+    console.warn("PyRoad: no memory snapshot", error);
+    return [pyodide, null];
+  }
 }
 
 /// Makes what the code imports available: packages shipped with the site are unpacked, those
@@ -275,6 +302,9 @@ boot().then(
   (runtime) => {
     const python = runtime.pyodide.runPython("import sys; sys.version.split()[0]");
     post({ type: "ready", python, jspi: runtime.jspi, session });
+    // After "ready", so a first Run doesn't wait for it; moved, not copied (~30 MB).
+    if (runtime.snapshot) self.postMessage({ snapshot: runtime.snapshot }, [runtime.snapshot.buffer]);
+    runtime.snapshot = null;
     let chain = Promise.resolve();
     handle = (message) => { chain = chain.then(() => execute(runtime, message)); };
     queued.splice(0).forEach(handle);
