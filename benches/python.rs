@@ -77,6 +77,8 @@ poll();
 async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/functions")).await;
+    b.type_into_editor(".exercise .cm-content", "print('ready')")
+        .await;
     b.client
         .execute_async(CHECK_TO_OUTPUT, vec![])
         .await

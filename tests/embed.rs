@@ -130,6 +130,30 @@ async fn a_host_on_another_origin_gets_events_and_drives_the_frame() {
     b.find("#a").await.enter_frame().await.unwrap();
     b.wait_until("document.documentElement.dataset.theme === 'dark'")
         .await;
+
+    // input() pauses a program inside the cross-origin frame too.
+    b.js("location.hash = '#/lesson/functions'").await;
+    let exercise = ".exercise[data-exercise=\"average\"]";
+    b.type_into_editor(
+        &format!("{exercise} .cm-content"),
+        "print('Hi, ' + input('Name? '))",
+    )
+    .await;
+    b.find(&format!("{exercise} button.run"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(&format!("{exercise} .program-input"))
+        .await
+        .send_keys(&format!("Grace{}", char::from(fantoccini::key::Key::Enter)))
+        .await
+        .unwrap();
+    b.wait_until_secs(
+        &format!("document.querySelector('{exercise} .console .output')?.textContent.includes('Hi, Grace')"),
+        30,
+    )
+    .await;
     b.close().await;
 }
 
