@@ -72,6 +72,8 @@ pub enum Reply {
         jspi: bool,
         /// Names the worker's jobs to the service worker (see `__pyroad_sync__` in sw.js).
         session: String,
+        /// How Python started: "cold", "snapshot" (the page's) or "saved-snapshot" (a visit's).
+        boot: String,
     },
     BootFailed {
         error: String,

@@ -379,6 +379,57 @@ async fn after_stops_in_quick_succession_the_next_check_starts_within_three_seco
     b.close().await;
 }
 
+/// Waits until Python is ready, and returns how it started.
+async fn python_boot(b: &Browser) -> String {
+    b.wait_until_secs(
+        "document.querySelector('#python-status')?.dataset.state === 'ready'",
+        90,
+    )
+    .await;
+    b.attr("#python-status", "data-boot")
+        .await
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_later_visit_starts_python_from_the_saved_memory_snapshot() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    assert_eq!(python_boot(&b).await, "cold");
+    b.wait_until_python_snapshot_saved().await;
+
+    b.client.refresh().await.unwrap();
+    b.find(".exercise .cm-content").await;
+    assert_eq!(python_boot(&b).await, "saved-snapshot");
+    // The restored interpreter is whole: the standard library, input(), grading.
+    type_code(
+        &b,
+        "import json; print(json.dumps({'n': int(input('n? ')) * 2}))",
+    )
+    .await;
+    check(&b).await;
+    b.find(".exercise .program-input")
+        .await
+        .send_keys(&format!("21{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    finished(&b, 20).await;
+    assert!(
+        b.text(".exercise .console .output")
+            .await
+            .contains("n? 21\n{\"n\": 42}")
+    );
+    type_code(&b, SOLUTION).await;
+    check(&b).await;
+    finished(&b, 30).await;
+    assert_eq!(
+        b.text(".results-summary").await,
+        format!("All {} checks passed. Well done!", average_checks())
+    );
+    b.close().await;
+}
+
 #[tokio::test]
 async fn on_a_cross_origin_isolated_site_stop_interrupts_instead_of_restarting() {
     let site = StaticServer::start(dist_dir(), "/");

@@ -223,16 +223,21 @@ fn Header() -> impl IntoView {
 #[component]
 fn PythonStatus() -> impl IntoView {
     let status = python::status();
+    // data-boot says how the interpreter started (for tests and the curious).
     let state = move || match status.get() {
         python::Status::Idle => None,
-        python::Status::Loading => Some(("loading", "Python: starting…".to_owned())),
-        python::Status::Ready(python) => Some(("ready", format!("Python {python}: ready"))),
-        python::Status::Running => Some(("running", "Python: running".to_owned())),
-        python::Status::Failed(error) => Some(("failed", format!("Python unavailable: {error}"))),
+        python::Status::Loading => Some(("loading", "Python: starting…".to_owned(), None)),
+        python::Status::Ready { python, boot } => {
+            Some(("ready", format!("Python {python}: ready"), Some(boot)))
+        }
+        python::Status::Running => Some(("running", "Python: running".to_owned(), None)),
+        python::Status::Failed(error) => {
+            Some(("failed", format!("Python unavailable: {error}"), None))
+        }
     };
     move || {
-        state().map(|(key, text)| {
-            view! { <span id="python-status" class="python-status" data-state=key role="status">{text}</span> }
+        state().map(|(key, text, boot)| {
+            view! { <span id="python-status" class="python-status" data-state=key data-boot=boot role="status">{text}</span> }
         })
     }
 }

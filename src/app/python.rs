@@ -27,7 +27,11 @@ pub enum Status {
     /// Not started: no lesson with code has been opened yet.
     Idle,
     Loading,
-    Ready(String),
+    /// The Python version, and how it started (see `Reply::Ready`).
+    Ready {
+        python: String,
+        boot: String,
+    },
     Running,
     Failed(String),
 }
@@ -70,6 +74,7 @@ struct Slot {
 
 struct Ready {
     python: String,
+    boot: String,
     /// Whether input() and time.sleep() suspend Python through JSPI; if not, they block on the
     /// shared buffer, or on a request the service worker holds.
     jspi: bool,
@@ -351,6 +356,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
             python,
             jspi,
             session,
+            boot,
         } => {
             RUNTIME.with_borrow_mut(|rt| {
                 for slot in [rt.active.as_mut(), rt.spare.as_mut()]
@@ -360,6 +366,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
                     if slot.generation == generation {
                         slot.ready = Some(Ready {
                             python: python.clone(),
+                            boot: boot.clone(),
                             jspi,
                             session: session.clone(),
                         });
@@ -465,14 +472,15 @@ fn finish(id: u32, how: Finished) {
 }
 
 fn ready_status() -> Status {
-    match RUNTIME.with_borrow(|rt| {
-        rt.active
-            .as_ref()
-            .and_then(|s| s.ready.as_ref().map(|r| r.python.clone()))
-    }) {
-        Some(python) => Status::Ready(python),
-        None => Status::Loading,
-    }
+    RUNTIME
+        .with_borrow(|rt| {
+            let ready = rt.active.as_ref()?.ready.as_ref()?;
+            Some(Status::Ready {
+                python: ready.python.clone(),
+                boot: ready.boot.clone(),
+            })
+        })
+        .unwrap_or(Status::Loading)
 }
 
 fn start_timer(id: u32, secs: u32) -> i32 {
@@ -504,7 +512,7 @@ pub fn run(
         }
         (id, make(id))
     });
-    if matches!(status().get_untracked(), Status::Ready(_)) {
+    if matches!(status().get_untracked(), Status::Ready { .. }) {
         set_status(Status::Running);
     }
     post(&request);

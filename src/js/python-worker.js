@@ -189,7 +189,7 @@ async function boot() {
     stdout: () => {},
     stderr: () => {},
   };
-  const [, [pyodide, snapshot], runnerSource, shipped] = await Promise.all([
+  const [, { pyodide, boot, snapshot }, runnerSource, shipped] = await Promise.all([
     probe,
     configuration.then(({ snapshot }) => startPython(options, snapshot)),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
@@ -205,17 +205,19 @@ async function boot() {
   // JS Promise Integration lets input() and time.sleep() suspend Python (in calls made with
   // callPromising); without it they raise a clear error instead of hanging.
   const jspi = typeof WebAssembly.Suspending === "function";
-  return { pyodide, runner, jspi, shipped, unpacked: false, snapshot };
+  return { pyodide, runner, jspi, shipped, unpacked: false, boot, snapshot };
 }
 
-// A later worker of the page boots from the first one's memory snapshot, in a fraction of a
-// second instead of seconds: that is how Stop gets a fresh interpreter quickly. The API is
-// private to Pyodide, so any failure falls back to a cold boot. Returns [pyodide, snapshot
-// made by a cold boot, for the page].
-async function startPython(options, snapshot) {
+// Pyodide can boot from a memory snapshot in a fraction of a second instead of seconds. The
+// first cold boot makes one; the page hands it to later workers (so Stop gets a fresh
+// interpreter quickly), and it is saved for the next visit. The API is private to Pyodide, so
+// any failure falls back to a cold boot. Returns {pyodide, boot, snapshot (for the page)}.
+async function startPython(options, fromPage) {
+  const snapshot = fromPage ?? await savedSnapshot();
   if (snapshot) {
     try {
-      return [await loadPyodide({ ...options, _loadSnapshot: snapshot }), null];
+      const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+      return fromPage ? { pyodide, boot: "snapshot", snapshot: null } : { pyodide, boot: "saved-snapshot", snapshot };
     } catch (error) {
       console.warn("PyRoad: booting Python from its memory snapshot failed, so it boots cold", error);
     }
@@ -223,10 +225,32 @@ async function startPython(options, snapshot) {
   // Taken before any JavaScript object is handed to Python: a snapshot can't hold those.
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   try {
-    return [pyodide, pyodide.makeMemorySnapshot()];
+    return { pyodide, boot: "cold", snapshot: pyodide.makeMemorySnapshot() };
   } catch (error) {
     console.warn("PyRoad: no memory snapshot", error);
-    return [pyodide, null];
+    return { pyodide, boot: "cold", snapshot: null };
+  }
+}
+
+// One snapshot per origin, for this exact Pyodide (Cache Storage: may be missing or full).
+const SNAPSHOTS = "pyroad-python-snapshot";
+const SNAPSHOT_KEY = `${self.location.origin}/pyroad-python-snapshot/${version}`;
+
+async function savedSnapshot() {
+  try {
+    const response = await (await caches.open(SNAPSHOTS)).match(SNAPSHOT_KEY);
+    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function saveSnapshot(blob) {
+  try {
+    await caches.delete(SNAPSHOTS); // an older Pyodide's snapshot
+    await (await caches.open(SNAPSHOTS)).put(SNAPSHOT_KEY, new Response(blob));
+  } catch (error) {
+    console.warn("PyRoad: the Python snapshot couldn't be saved; the next visit boots cold", error);
   }
 }
 
@@ -301,10 +325,16 @@ async function execute(runtime, message) {
 boot().then(
   (runtime) => {
     const python = runtime.pyodide.runPython("import sys; sys.version.split()[0]");
-    post({ type: "ready", python, jspi: runtime.jspi, session });
-    // After "ready", so a first Run doesn't wait for it; moved, not copied (~30 MB).
-    if (runtime.snapshot) self.postMessage({ snapshot: runtime.snapshot }, [runtime.snapshot.buffer]);
+    post({ type: "ready", python, jspi: runtime.jspi, session, boot: runtime.boot });
+    // After "ready", so a first Run doesn't wait for them: the snapshot moves to the page (not
+    // copied: ~30 MB), and a new one is saved a little later, off the first Run's path.
+    const { snapshot } = runtime;
     runtime.snapshot = null;
+    if (snapshot) {
+      const copy = runtime.boot === "cold" ? new Blob([snapshot]) : null;
+      self.postMessage({ snapshot }, [snapshot.buffer]);
+      if (copy) setTimeout(() => saveSnapshot(copy), 2000);
+    }
     let chain = Promise.resolve();
     handle = (message) => { chain = chain.then(() => execute(runtime, message)); };
     queued.splice(0).forEach(handle);

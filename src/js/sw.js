@@ -16,7 +16,8 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("pyroad-") && k !== CACHE && k !== PACKAGES).map((k) => caches.delete(k))))
+      // Older deploys' caches only (packages and the Python worker's snapshot stay).
+      .then((keys) => Promise.all(keys.filter((k) => /^pyroad-[0-9a-f]{16}$/.test(k) && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });

@@ -315,6 +315,17 @@ impl Browser {
         panic!("timed out waiting for: {condition}");
     }
 
+    /// Waits until the Python worker has saved its memory snapshot for the next visit.
+    pub async fn wait_until_python_snapshot_saved(&self) {
+        // Each poll asks Cache Storage again and reads the previous poll's answer.
+        self.wait_until_secs(
+            "(caches.open('pyroad-python-snapshot').then((c) => c.keys())\
+               .then((k) => { window.snapshotSaved = k.length > 0; }), window.snapshotSaved === true)",
+            60,
+        )
+        .await;
+    }
+
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
