@@ -73,8 +73,8 @@ const poll = () => {
 poll();
 "#;
 
-/// After a first Check, stops two busy loops in a row (the second before a new spare can be
-/// ready), then times the next Check's click → output.
+/// After a first Check and the spare's boot, stops two busy loops in a row (the second before
+/// a new spare can be ready), then times the next Check's click → output.
 async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/functions")).await;
@@ -84,6 +84,8 @@ async fn check_after_quick_stops(site: &StaticServer) -> f64 {
         .execute_async(CHECK_TO_OUTPUT, vec![])
         .await
         .expect("a first output");
+    // The spare worker has booted and made its snapshot.
+    b.wait_until_python_snapshot_saved().await;
     for _ in 0..2 {
         b.type_into_editor(".exercise .cm-content", "print('busy')\nwhile True: pass")
             .await;

@@ -356,8 +356,9 @@ async fn after_stops_in_quick_succession_the_next_check_starts_within_three_seco
     check(&b).await;
     finished(&b, 60).await;
     // Each Stop ends a busy worker and switches to the spare, whose replacement must boot
-    // before the next Stop: from the first worker's memory snapshot, that takes well under a
-    // second (a cold boot takes several).
+    // before the next Stop: from the memory snapshot that the first spare made, that takes
+    // well under a second (a cold boot takes seconds).
+    b.wait_until_python_snapshot_saved().await;
     for _ in 0..3 {
         type_code(&b, "while True: pass").await;
         check(&b).await;
@@ -397,6 +398,9 @@ async fn a_later_visit_starts_python_from_the_saved_memory_snapshot() {
     let b = Browser::start().await;
     open_exercise(&b, &site).await;
     assert_eq!(python_boot(&b).await, "cold");
+    // After a first run, the spare worker boots; it makes the snapshot and saves it.
+    check(&b).await;
+    finished(&b, 60).await;
     b.wait_until_python_snapshot_saved().await;
 
     b.client.refresh().await.unwrap();

@@ -197,7 +197,13 @@ fn set_status(value: Status) {
     }
 }
 
-fn spawn_worker(generation: u32, snapshot: Option<&wasm_bindgen::JsValue>) -> Result<Slot, String> {
+/// Starts a worker: booting from `snapshot` if there is one, else cold, then making a snapshot
+/// if `make_snapshot`.
+fn spawn_worker(
+    generation: u32,
+    snapshot: Option<&wasm_bindgen::JsValue>,
+    make_snapshot: bool,
+) -> Result<Slot, String> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options("python-worker.js", &options)
@@ -228,6 +234,7 @@ fn spawn_worker(generation: u32, snapshot: Option<&wasm_bindgen::JsValue>) -> Re
     if let Some(snapshot) = snapshot {
         set("snapshot", snapshot);
     }
+    set("makeSnapshot", &make_snapshot.into());
     let _ = worker.post_message(&configuration);
     let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
         boot_failed(
@@ -275,7 +282,9 @@ fn keep_snapshot(data: &wasm_bindgen::JsValue) {
 
 fn new_slot(rt: &mut Runtime) -> Option<Slot> {
     rt.generation += 1;
-    match spawn_worker(rt.generation, rt.snapshot.as_ref()) {
+    // The first worker boots as fast as it can; the next one makes the snapshot.
+    let make_snapshot = rt.snapshot.is_none() && rt.generation > 1;
+    match spawn_worker(rt.generation, rt.snapshot.as_ref(), make_snapshot) {
         Ok(slot) => Some(slot),
         Err(error) => {
             set_status(Status::Failed(error));

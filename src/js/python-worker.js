@@ -1,6 +1,7 @@
 // PyRoad's Python worker: boots Pyodide from the site's own files and runs learner code, so
-// nothing the learner writes ever runs on the page's thread. Messages are JSON strings; their
-// shapes are the Rust types in src/runner.rs.
+// nothing the learner writes ever runs on the page's thread. Messages are JSON strings, their
+// shapes the Rust types in src/runner.rs, except two objects: the page's first message (how to
+// boot) and the memory snapshot sent back to it.
 import { loadPyodide, version } from "./pyodide/pyodide.mjs";
 
 const OUTPUT_CAP = 100_000; // characters of output shown per run
@@ -19,7 +20,8 @@ const waiting = new Map(); // job id → {resolve, reject} for input() and time.
 let interruptBuffer = null; // shared with the page when it is cross-origin isolated
 let syncBuffer = null; // likewise: the page's answers to input(), for browsers without JSPI
 let crashed = false; // the interpreter died; the page replaces this worker
-// The page's first message says how to boot: {interruptBuffer?, syncBuffer?, snapshot?}.
+// The page's first message says how to boot:
+// {interruptBuffer?, syncBuffer?, snapshot?, makeSnapshot?}.
 let configured;
 const configuration = new Promise((resolve) => { configured = resolve; });
 // Names this worker's jobs for the service worker, which may serve several tabs.
@@ -191,7 +193,7 @@ async function boot() {
   };
   const [, { pyodide, boot, snapshot }, runnerSource, shipped] = await Promise.all([
     probe,
-    configuration.then(({ snapshot }) => startPython(options, snapshot)),
+    configuration.then((config) => startPython(options, config)),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
     // Top-level modules in python-packages.zip (pure-Python packages from PyPI, see dev.sh).
     fetch(new URL("./python-packages.json", import.meta.url)).then((r) => (r.ok ? r.json() : []), () => []),
@@ -209,19 +211,23 @@ async function boot() {
 }
 
 // Pyodide can boot from a memory snapshot in a fraction of a second instead of seconds. The
-// first cold boot makes one; the page hands it to later workers (so Stop gets a fresh
-// interpreter quickly), and it is saved for the next visit. The API is private to Pyodide, so
-// any failure falls back to a cold boot. Returns {pyodide, boot, snapshot (for the page)}.
-async function startPython(options, fromPage) {
-  const snapshot = fromPage ?? await savedSnapshot();
+// page's spare worker makes one (the first worker doesn't: that would delay the first Run); the
+// page hands it to later workers, so Stop gets a fresh interpreter quickly, and it is saved for
+// the next visit, whose first worker boots from it. The API is private to Pyodide, so any
+// failure falls back to a cold boot. Returns {pyodide, boot, snapshot (for the page)}.
+async function startPython(options, config) {
+  const snapshot = config.snapshot ?? await savedSnapshot();
   if (snapshot) {
     try {
       const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
-      return fromPage ? { pyodide, boot: "snapshot", snapshot: null } : { pyodide, boot: "saved-snapshot", snapshot };
+      return config.snapshot
+        ? { pyodide, boot: "snapshot", snapshot: null }
+        : { pyodide, boot: "saved-snapshot", snapshot };
     } catch (error) {
       console.warn("PyRoad: booting Python from its memory snapshot failed, so it boots cold", error);
     }
   }
+  if (!config.makeSnapshot) return { pyodide: await loadPyodide(options), boot: "cold", snapshot: null };
   // Taken before any JavaScript object is handed to Python: a snapshot can't hold those.
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   try {
@@ -238,7 +244,7 @@ const SNAPSHOT_KEY = `${self.location.origin}/pyroad-python-snapshot/${version}`
 
 async function savedSnapshot() {
   try {
-    const response = await (await caches.open(SNAPSHOTS)).match(SNAPSHOT_KEY);
+    const response = await caches.match(SNAPSHOT_KEY, { cacheName: SNAPSHOTS });
     return response ? new Uint8Array(await response.arrayBuffer()) : null;
   } catch {
     return null;

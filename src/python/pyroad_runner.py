@@ -266,6 +266,23 @@ def _check_unittest(tests, namespace):
     return result.items
 
 
+class _Yielded(list):
+    """What an iterator yielded: compared as a list, shown as one."""
+
+    def __repr__(self):
+        return list.__repr__(self)
+
+
+def _yielded(value, limit=10_000):
+    """Generators and other iterators compare by what they yield (the first `limit` items)."""
+    import collections.abc
+    import itertools
+
+    if isinstance(value, collections.abc.Iterator):
+        return _Yielded(itertools.islice(value, limit))
+    return value
+
+
 def _compare(function, generator, solution, namespace, seed):
     """Runs the learner's function and the reference on generated inputs."""
     import copy
@@ -284,13 +301,14 @@ def _compare(function, generator, solution, namespace, seed):
             break
         args = tuple(args)
         shown = ", ".join(_short(a, 60) for a in args)
-        want = reference[function](*copy.deepcopy(args))
+        want = _yielded(reference[function](*copy.deepcopy(args)))
         try:
-            got = mine(*copy.deepcopy(args))
+            got = _yielded(mine(*copy.deepcopy(args)))
         except Exception as e:  # noqa: BLE001
             return {"name": name, "passed": False, "message": f"{function}({shown}) raised {_error_message(e)}"}
         if got != want:
-            return {"name": name, "passed": False, "message": f"{function}({shown}) gave {_short(got)}, expected {_short(want)}"}
+            verb = "yielded" if isinstance(want, _Yielded) else "gave"
+            return {"name": name, "passed": False, "message": f"{function}({shown}) {verb} {_short(got)}, expected {_short(want)}"}
     return {"name": name, "passed": True, "message": ""}
 
 
