@@ -60,39 +60,43 @@ const wait = () => {
 wait();
 "#;
 
-/// Clicks the exercise's Check, resolves with milliseconds until output appears.
+/// Clicks the exercise's Check, resolves with milliseconds until the output shows the first
+/// argument (unique per run: the previous run's output stays until the new one starts).
 const CHECK_TO_OUTPUT: &str = r#"
-const done = arguments[arguments.length - 1];
+const [expected, done] = arguments;
 const started = performance.now();
 document.querySelector('.exercise button.run').click();
 const poll = () => {
   const output = document.querySelector('.exercise .console .output');
-  if (output && output.textContent.length > 0) done(performance.now() - started);
+  if (output && output.textContent.includes(expected)) done(performance.now() - started);
   else setTimeout(poll, 2);
 };
 poll();
 "#;
+
+/// Types `code` into the exercise, clicks Check, and returns the milliseconds until the output
+/// shows `expected`.
+async fn check_to_output(b: &Browser, code: &str, expected: &str) -> f64 {
+    b.type_into_editor(".exercise .cm-content", code).await;
+    b.client
+        .execute_async(CHECK_TO_OUTPUT, vec![expected.into()])
+        .await
+        .expect("the run's output")
+        .as_f64()
+        .unwrap()
+}
 
 /// After a first Check and the spare's boot, stops two busy loops in a row (the second before
 /// a new spare can be ready), then times the next Check's click → output.
 async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/functions")).await;
-    b.type_into_editor(".exercise .cm-content", "print('ready')")
-        .await;
-    b.client
-        .execute_async(CHECK_TO_OUTPUT, vec![])
-        .await
-        .expect("a first output");
+    check_to_output(&b, "print('ready')", "ready").await;
     // The spare worker has booted and made its snapshot.
     b.wait_until_python_snapshot_saved().await;
-    for _ in 0..2 {
-        b.type_into_editor(".exercise .cm-content", "print('busy')\nwhile True: pass")
-            .await;
-        b.client
-            .execute_async(CHECK_TO_OUTPUT, vec![])
-            .await
-            .expect("busy output");
+    for round in 1..=2 {
+        let busy = format!("busy {round}");
+        check_to_output(&b, &format!("print('{busy}')\nwhile True: pass"), &busy).await;
         b.find(".exercise button.stop").await.click().await.unwrap();
         b.wait_until_secs(
             "document.querySelector('.exercise .console-note')?.textContent === 'Stopped.'",
@@ -100,15 +104,9 @@ async fn check_after_quick_stops(site: &StaticServer) -> f64 {
         )
         .await;
     }
-    b.type_into_editor(".exercise .cm-content", "print('back')")
-        .await;
-    let ms = b
-        .client
-        .execute_async(CHECK_TO_OUTPUT, vec![])
-        .await
-        .expect("output after the Stops");
+    let ms = check_to_output(&b, "print('back')", "back").await;
     b.close().await;
-    ms.as_f64().unwrap()
+    ms
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

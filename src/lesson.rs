@@ -11,8 +11,10 @@ pub struct Lesson {
     pub blocks: Vec<Block>,
 }
 
+// Externally tagged (serde's default), like every enum the app deserializes: internally tagged
+// or untagged ones buffer their input, and that code adds kilobytes to the wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Block {
     Prose { html: String },
     Callout { kind: CalloutKind, html: String },
@@ -120,7 +122,7 @@ impl TestStyle {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Question {
     Choice {
         id: String,

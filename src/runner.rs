@@ -64,8 +64,9 @@ pub enum Stream {
     Stderr,
 }
 
+/// Externally tagged (`{"output": {...}}`): see [`crate::lesson::Block`] for why.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Reply {
     Ready {
         python: String,
@@ -88,7 +89,7 @@ pub enum Reply {
         prompt: String,
     },
     /// The interpreter died (e.g. a wasm stack overflow): the worker must be replaced.
-    Crashed,
+    Crashed {},
     /// Packages from Pyodide's index are being downloaded for the job.
     Loading {
         id: u32,
@@ -112,7 +113,7 @@ impl Reply {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Check(CheckOutcome),
     Run(RunOutcome),
@@ -270,7 +271,7 @@ mod tests {
     #[test]
     fn replies_parse() {
         let done = Reply::parse(
-            r#"{"type":"done","id":2,"kind":"run","result":{"ok":false,"error":{"type":"NameError","message":"name 'x' is not defined","line":3,"traceback":"T"}},"elapsed_ms":4.5,"output_cut_total":0}"#,
+            r#"{"done":{"id":2,"result":{"run":{"ok":false,"error":{"type":"NameError","message":"name 'x' is not defined","line":3,"traceback":"T"}}},"elapsed_ms":4.5,"output_cut_total":0}}"#,
         )
         .unwrap();
         let Reply::Done {
@@ -288,7 +289,7 @@ mod tests {
         );
 
         let checked = Reply::parse(
-            r#"{"type":"done","id":2,"kind":"check","result":{"results":[{"name":"f(1) == 2","passed":true,"message":""}]},"elapsed_ms":1}"#,
+            r#"{"done":{"id":2,"result":{"check":{"results":[{"name":"f(1) == 2","passed":true,"message":""}]}},"elapsed_ms":1}}"#,
         )
         .unwrap();
         let Reply::Done {
@@ -300,14 +301,18 @@ mod tests {
         };
         assert!(c.solved());
         assert_eq!(
-            Reply::parse(r#"{"type":"output","id":1,"stream":"stderr","text":"x"}"#).unwrap(),
+            Reply::parse(r#"{"output":{"id":1,"stream":"stderr","text":"x"}}"#).unwrap(),
             Reply::Output {
                 id: 1,
                 stream: Stream::Stderr,
                 text: "x".into()
             }
         );
-        assert!(Reply::parse(r#"{"type":"nonsense"}"#).is_err());
+        assert!(Reply::parse(r#"{"nonsense":{}}"#).is_err());
+        assert_eq!(
+            Reply::parse(r#"{"crashed":{}}"#).unwrap(),
+            Reply::Crashed {}
+        );
     }
 
     #[test]

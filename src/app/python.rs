@@ -399,7 +399,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
         }
         Reply::BootFailed { error } => boot_failed(generation, error),
         // The interpreter died after its job finished: the next job needs a live one.
-        Reply::Crashed => {
+        Reply::Crashed {} => {
             if from_active {
                 RUNTIME.with_borrow_mut(|rt| {
                     if let Some(slot) = rt.active.take() {

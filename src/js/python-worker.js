@@ -11,7 +11,8 @@ const OUTPUT_CAP = 100_000; // characters of output shown per run
 const EAGER_WRITES = 200;
 const FLUSH_MS = 40;
 
-const post = (message) => self.postMessage(JSON.stringify(message));
+// Sent externally tagged, {"output": {...}}: the app's parser for that shape is the smallest.
+const post = ({ type, ...fields }) => self.postMessage(JSON.stringify({ [type]: fields }));
 
 // The handler is set before any await: a message sent while Pyodide boots is queued, not lost.
 const queued = [];
@@ -242,9 +243,12 @@ async function startPython(options, config) {
 const SNAPSHOTS = "pyroad-python-snapshot";
 const SNAPSHOT_KEY = `${self.location.origin}/pyroad-python-snapshot/${version}`;
 
+// Looked up at once, while the page's first message is on its way; read only if needed.
+const savedResponse = (async () => self.caches?.match(SNAPSHOT_KEY, { cacheName: SNAPSHOTS }))().catch(() => null);
+
 async function savedSnapshot() {
   try {
-    const response = await caches.match(SNAPSHOT_KEY, { cacheName: SNAPSHOTS });
+    const response = await savedResponse;
     return response ? new Uint8Array(await response.arrayBuffer()) : null;
   } catch {
     return null;
@@ -323,7 +327,7 @@ async function execute(runtime, message) {
   flush();
   const elapsed_ms = performance.now() - started;
   const cut = job.total > job.shown ? job.total : 0;
-  post({ type: "done", id: message.id, kind: message.type, result, elapsed_ms, output_cut_total: cut });
+  post({ type: "done", id: message.id, result: { [message.type]: result }, elapsed_ms, output_cut_total: cut });
   job = null;
   if (crashed) post({ type: "crashed" });
 }
