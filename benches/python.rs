@@ -185,7 +185,7 @@ async fn main() {
     // The same with the snapshot ignored: every new worker boots cold.
     let worker = std::fs::read_to_string(dist_dir().join("python-worker.js")).unwrap();
     let cold_worker = worker.replace(
-        "const snapshot = config.snapshot ?? await savedSnapshot();",
+        "const snapshot = fromPage ? (await configuration).snapshot : await savedSnapshot();",
         "const snapshot = null;",
     );
     assert_ne!(worker, cold_worker, "the worker's snapshot boot has moved");

@@ -22,8 +22,9 @@ py.onmessage = (e) => {
   if (m.output) (pyOutput[m.output.id] ??= []).push(m.output);
   if (m.done) pyJobs[m.done.id](e.data);
 };
-// The worker boots once the page says how: here, cold and without making a memory snapshot.
-py.postMessage({ makeSnapshot: false });
+// The page's first message (no shared buffers here); the worker's name leaves how to boot to
+// its default: cold, as this profile has no saved snapshot.
+py.postMessage({});
 "#;
 
 /// Sends one request; returns the worker's `done` reply and the stdout it printed.

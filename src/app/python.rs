@@ -206,6 +206,12 @@ fn spawn_worker(
 ) -> Result<Slot, String> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
+    // The worker reads how to boot from its name, so it needn't wait for the message below.
+    options.set_name(match (snapshot, make_snapshot) {
+        (Some(_), _) => "from-page-snapshot",
+        (None, true) => "make-snapshot",
+        (None, false) => "python",
+    });
     let worker = web_sys::Worker::new_with_options("python-worker.js", &options)
         .map_err(|e| format!("the browser refused to start a worker ({e:?})"))?;
     let on_message =
@@ -217,7 +223,7 @@ fn spawn_worker(
             }
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The worker waits for this message before it boots.
+    // What the worker needs besides its name (it waits for this only to boot from `snapshot`).
     let configuration = js_sys::Object::new();
     let set = |name: &str, value: &wasm_bindgen::JsValue| {
         let _ = js_sys::Reflect::set(&configuration, &name.into(), value);
@@ -234,7 +240,6 @@ fn spawn_worker(
     if let Some(snapshot) = snapshot {
         set("snapshot", snapshot);
     }
-    set("makeSnapshot", &make_snapshot.into());
     let _ = worker.post_message(&configuration);
     let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
         boot_failed(

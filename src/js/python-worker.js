@@ -21,8 +21,10 @@ const waiting = new Map(); // job id → {resolve, reject} for input() and time.
 let interruptBuffer = null; // shared with the page when it is cross-origin isolated
 let syncBuffer = null; // likewise: the page's answers to input(), for browsers without JSPI
 let crashed = false; // the interpreter died; the page replaces this worker
-// The page's first message says how to boot:
-// {interruptBuffer?, syncBuffer?, snapshot?, makeSnapshot?}.
+// The page's first message: {interruptBuffer?, syncBuffer?, snapshot?}. How to boot is the
+// worker's name, known before any message arrives, so Python starts loading at once:
+// "from-page-snapshot" waits for the snapshot in that message, "make-snapshot" makes one for
+// the page, anything else boots from the snapshot an earlier visit saved, or cold.
 let configured;
 const configuration = new Promise((resolve) => { configured = resolve; });
 // Names this worker's jobs for the service worker, which may serve several tabs.
@@ -194,10 +196,11 @@ async function boot() {
   };
   const [, { pyodide, boot, snapshot }, runnerSource, shipped] = await Promise.all([
     probe,
-    configuration.then((config) => startPython(options, config)),
+    startPython(options),
     fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
     // Top-level modules in python-packages.zip (pure-Python packages from PyPI, see dev.sh).
     fetch(new URL("./python-packages.json", import.meta.url)).then((r) => (r.ok ? r.json() : []), () => []),
+    configuration, // the buffers below
   ]);
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   pyodide.setStdout(writer("stdout"));
@@ -216,19 +219,20 @@ async function boot() {
 // page hands it to later workers, so Stop gets a fresh interpreter quickly, and it is saved for
 // the next visit, whose first worker boots from it. The API is private to Pyodide, so any
 // failure falls back to a cold boot. Returns {pyodide, boot, snapshot (for the page)}.
-async function startPython(options, config) {
-  const snapshot = config.snapshot ?? await savedSnapshot();
+async function startPython(options) {
+  const fromPage = self.name === "from-page-snapshot";
+  const snapshot = fromPage ? (await configuration).snapshot : await savedSnapshot();
   if (snapshot) {
     try {
       const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
-      return config.snapshot
+      return fromPage
         ? { pyodide, boot: "snapshot", snapshot: null }
         : { pyodide, boot: "saved-snapshot", snapshot };
     } catch (error) {
       console.warn("PyRoad: booting Python from its memory snapshot failed, so it boots cold", error);
     }
   }
-  if (!config.makeSnapshot) return { pyodide: await loadPyodide(options), boot: "cold", snapshot: null };
+  if (self.name !== "make-snapshot") return { pyodide: await loadPyodide(options), boot: "cold", snapshot: null };
   // Taken before any JavaScript object is handed to Python: a snapshot can't hold those.
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   try {
