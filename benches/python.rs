@@ -2,8 +2,8 @@
 //! clicked as soon as the button appears, next to bare Pyodide booting in a worker and printing
 //! (measured in the same run, served the same way); the same on a second visit, when the app
 //! boots Python from its saved memory snapshot; a warm Run's click-to-output time; and the
-//! wait for a fresh interpreter when Stops come so fast that no spare is ready, with workers
-//! booting from the page's memory snapshot and, for comparison, cold.
+//! wait for a fresh interpreter after two Stops in a row, with workers booting from the page's
+//! memory snapshot and, for comparison, cold (then no spare is ready after the second Stop).
 //!
 //! Budgets (reported, not enforced): cold ≤ 1.1× bare Pyodide; warm Run ≤ 30 ms; a Check after
 //! Stop ≤ 3 s.
@@ -86,8 +86,9 @@ async fn check_to_output(b: &Browser, code: &str, expected: &str) -> f64 {
         .unwrap()
 }
 
-/// After a first Check and the spare's boot, stops two busy loops in a row (the second before
-/// a new spare can be ready), then times the next Check's click → output.
+/// After a first Check and the spare's boot, stops two busy loops in a row (the second as soon
+/// as it prints, when a cold-booting spare can't be ready yet), then times the next Check's
+/// click → output.
 async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/functions")).await;
@@ -201,7 +202,7 @@ async fn main() {
     }
 
     let (after_stops, after_stops_cold) = (median(after_stops), median(after_stops_cold));
-    println!("Check after two quick Stops (no spare ready), click → output, median of {RUNS}:");
+    println!("Check after two quick Stops, click → output, median of {RUNS}:");
     println!(
         "  new workers boot from the memory snapshot       {after_stops:>7.0} ms (budget 3 s)"
     );
