@@ -119,6 +119,27 @@ async fn examples_run_and_can_be_edited_and_restored() {
     b.wait_until(&format!("document.querySelector('{block} .console .output').textContent === '<b>not bold</b>\\n42\\n'")).await;
     assert_eq!(b.count(".console .output b").await, 0);
 
+    // Each run imports the learner's module files as they are now, as a new `python` would.
+    for n in [1, 2] {
+        b.type_into_editor(
+            &format!("{block} .cm-content"),
+            &format!("open('tally.py', 'w').write('N = {n}'); import tally; print(tally.N)"),
+        )
+        .await;
+        b.find(&format!("{block} button.run"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_until_secs(
+            &format!(
+                "document.querySelector('{block} .console .output')?.textContent === '{n}\\n'"
+            ),
+            20,
+        )
+        .await;
+    }
+
     b.find(&format!("{block} button.restore"))
         .await
         .click()

@@ -6,6 +6,7 @@ learner's own lines. Nothing here prints: results go back to the worker as plain
 
 import builtins
 import linecache
+import os
 import sys
 import time
 import types
@@ -18,6 +19,8 @@ TESTS = "<tests>"
 
 _namespaces = {}
 _hooks = None
+# Where the learner's own files go (the working folder): modules imported from here are theirs.
+_HOME = os.path.expanduser("~") + os.sep
 
 
 def setup(hooks):
@@ -27,9 +30,9 @@ def setup(hooks):
     builtins.input = _input
     time.sleep = _sleep
     # In the browser, os._exit would end the whole Python runtime, not just the program.
-    import os
-
     os._exit = _exit
+    # A module file rewritten within the second would otherwise load from its stale .pyc.
+    sys.dont_write_bytecode = True
 
 
 def _exit(status):
@@ -155,7 +158,20 @@ def run(code, namespace_key=""):
     return _execute(code, _namespace(namespace_key))
 
 
+def _forget_learner_modules():
+    """Each run imports the learner's module files as they are now, as a new `python` would:
+    modules that earlier runs loaded from the home folder are forgotten (Python's own stay)."""
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.startswith(_HOME) and name != __name__:
+            del sys.modules[name]
+    for path, finder in list(sys.path_importer_cache.items()):
+        if (path + os.sep).startswith(_HOME) and hasattr(finder, "invalidate_caches"):
+            finder.invalidate_caches()
+
+
 def _execute(code, namespace):
+    _forget_learner_modules()
     _remember_source(CODE, code)
     try:
         exec(compile(code, CODE, "exec"), namespace)
