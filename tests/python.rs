@@ -62,6 +62,21 @@ async fn finished(b: &Browser, secs: u64) -> String {
     b.text(".exercise .console-note").await
 }
 
+/// Types the reference solution, checks it, and asserts every check passes; returns the time
+/// from the Check click to the result.
+async fn check_solution(b: &Browser, secs: u64) -> Duration {
+    type_code(b, SOLUTION).await;
+    let started = Instant::now();
+    check(b).await;
+    finished(b, secs).await;
+    let elapsed = started.elapsed();
+    assert_eq!(
+        b.text(".results-summary").await,
+        format!("All {} checks passed. Well done!", average_checks())
+    );
+    elapsed
+}
+
 /// The page answers a script promptly: Python never blocks the page's thread. (Generous, as
 /// other tests' browsers share the machine's two cores; a blocked page takes far longer.)
 async fn assert_responsive(b: &Browser) {
@@ -186,13 +201,7 @@ async fn an_exercise_fails_then_passes_and_the_solve_is_recorded() {
             .contains("average matches the reference on random inputs")
     );
 
-    type_code(&b, SOLUTION).await;
-    check(&b).await;
-    finished(&b, 20).await;
-    assert_eq!(
-        b.text(".results-summary").await,
-        format!("All {} checks passed. Well done!", average_checks())
-    );
+    check_solution(&b, 20).await;
     b.find(".exercise .badge.solved").await;
     // The solve is recorded; the lesson is done only when all its exercises and its quiz are.
     let stored = b.js("return JSON.parse(localStorage.getItem('pyroad/progress')).exercises['functions/average']").await;
@@ -306,15 +315,8 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
     assert_responsive(&b).await;
     b.find(".exercise button.stop").await.click().await.unwrap();
     assert_eq!(finished(&b, 5).await, "Stopped.");
-    let started = Instant::now();
-    type_code(&b, SOLUTION).await;
-    check(&b).await;
-    finished(&b, 30).await;
-    println!("next Check after Stop answered in {:?}", started.elapsed());
-    assert_eq!(
-        b.text(".results-summary").await,
-        format!("All {} checks passed. Well done!", average_checks())
-    );
+    let elapsed = check_solution(&b, 30).await;
+    println!("next Check after Stop answered in {elapsed:?}");
 
     // The time limit stops what the learner doesn't.
     type_code(&b, "while True: pass").await;
@@ -359,13 +361,7 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
         let text = b.text(".exercise").await;
         assert!(text.contains(expect), "{code}: {text}");
     }
-    type_code(&b, SOLUTION).await;
-    check(&b).await;
-    finished(&b, 30).await;
-    assert_eq!(
-        b.text(".results-summary").await,
-        format!("All {} checks passed. Well done!", average_checks())
-    );
+    check_solution(&b, 30).await;
     b.close().await;
 }
 
@@ -387,16 +383,8 @@ async fn after_stops_in_quick_succession_the_next_check_starts_within_three_seco
         b.find(".exercise button.stop").await.click().await.unwrap();
         assert_eq!(finished(&b, 10).await, "Stopped.");
     }
-    type_code(&b, SOLUTION).await;
-    let started = Instant::now();
-    check(&b).await;
-    finished(&b, 60).await;
-    let elapsed = started.elapsed();
+    let elapsed = check_solution(&b, 60).await;
     println!("Check after three quick Stops answered in {elapsed:?}");
-    assert_eq!(
-        b.text(".results-summary").await,
-        format!("All {} checks passed. Well done!", average_checks())
-    );
     assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
     b.close().await;
 }
@@ -445,13 +433,7 @@ async fn a_later_visit_starts_python_from_the_saved_memory_snapshot() {
             .await
             .contains("n? 21\n{\"n\": 42}")
     );
-    type_code(&b, SOLUTION).await;
-    check(&b).await;
-    finished(&b, 30).await;
-    assert_eq!(
-        b.text(".results-summary").await,
-        format!("All {} checks passed. Well done!", average_checks())
-    );
+    check_solution(&b, 30).await;
     b.close().await;
 }
 
