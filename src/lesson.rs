@@ -70,6 +70,10 @@ pub struct CodeBlock {
     /// Time limit in seconds, when the block overrides the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u32>,
+    /// The exception the example ends with on purpose (a mistake to learn from): the test suite
+    /// checks it does. For authors only, so not sent to the app.
+    #[serde(skip)]
+    pub raises: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

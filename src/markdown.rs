@@ -540,6 +540,7 @@ impl LessonParser<'_> {
             runnable: python,
             shared: false,
             timeout_secs: None,
+            raises: None,
         };
         for word in words {
             match word {
@@ -551,9 +552,17 @@ impl LessonParser<'_> {
                         _ => self.error(line, format!("`{w}`: the timeout is a whole number of seconds from 1 to 600")),
                     }
                 }
+                w if python && w.starts_with("raises=") => {
+                    let name = &w["raises=".len()..];
+                    if is_identifier(name) {
+                        block.raises = Some(name.to_owned());
+                    } else {
+                        self.error(line, format!("`{w}`: name the exception the example ends with, like raises=KeyError"));
+                    }
+                }
                 w => self.error(
                     line,
-                    format!("unknown option `{w}` on a `{}` code block (python blocks take norun, shared, timeout=N)", block.language),
+                    format!("unknown option `{w}` on a `{}` code block (python blocks take norun, shared, timeout=N, raises=Error)", block.language),
                 ),
             }
         }
@@ -858,6 +867,15 @@ impl LessonParser<'_> {
     }
 }
 
+/// A Python name such as `KeyError`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 fn is_list(events: &[Event]) -> bool {
     matches!(events.first(), Some(Event::Start(Tag::List(_))))
 }
@@ -931,7 +949,7 @@ After.
     #[test]
     fn prose_code_and_callouts_become_blocks() {
         let lesson = parse(
-            "## Why\n\nSome **bold**, a [link](https://docs.python.org), `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python shared timeout=3\nprint(1)\n```\n\n> [!TIP]\n> Try it.\n\n```text\n<raw>\n```\n",
+            "## Why\n\nSome **bold**, a [link](https://docs.python.org), `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python shared timeout=3 raises=KeyError\nprint(1)\n```\n\n> [!TIP]\n> Try it.\n\n```text\n<raw>\n```\n",
         );
         let [
             Block::Prose { html },
@@ -945,6 +963,7 @@ After.
         assert!(html.contains("<h2 id=\"why\">Why</h2>"));
         assert!(html.contains("<table>") && html.contains("<code>code</code>"));
         assert!(py.runnable && py.shared && py.timeout_secs == Some(3));
+        assert_eq!(py.raises.as_deref(), Some("KeyError"));
         assert_eq!(py.code, "print(1)");
         assert!(py.html.contains("tok-builtin"));
         assert_eq!(*kind, CalloutKind::Tip);
@@ -1106,6 +1125,11 @@ After.
             errors("```python fast\nx\n```\n")
                 .iter()
                 .any(|e| e.contains(":1: unknown option `fast`"))
+        );
+        assert!(
+            errors("```python raises=\"an error\"\nx\n```\n")
+                .iter()
+                .any(|e| e.contains(":1: `raises=\"an`: name the exception"))
         );
         assert!(
             errors("::: choice q\nPick.\n\n- a\n- b\n\n> [!EXPLAIN]\n> x\n:::\n")

@@ -1,17 +1,19 @@
-//! Every exercise and predict-the-output question in `content/`, run through the real Python
-//! worker in headless Chromium: each reference solution passes its tests, each starter fails
-//! at least one, and each expected output is what the code really prints.
+//! The course's code, run through the real Python worker in headless Chromium: each exercise's
+//! reference solution passes its tests and its starter fails at least one, each
+//! predict-the-output answer is what the code really prints, and each example ends as its lesson
+//! says (cleanly, or with the exception its `raises=` names).
 
 mod support;
 
 use pyroad::content;
-use pyroad::lesson::{Question, normalize_output};
-use pyroad::runner::{Outcome, Reply, Request};
+use pyroad::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
+use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
 use serde_json::Value;
 use std::path::Path;
 use support::{Browser, StaticServer, dist_dir};
 
 const START_WORKER: &str = r#"
+window.pyBoot = null;
 window.py = new Worker('python-worker.js', { type: 'module' });
 window.pyJobs = {};
 window.pyOutput = {};
@@ -27,26 +29,7 @@ py.onmessage = (e) => {
 py.postMessage({});
 "#;
 
-/// Sends one request; returns the worker's `done` reply and the stdout it printed.
-async fn ask(b: &Browser, request: &Request) -> (Reply, String) {
-    let script = "const [message, done] = arguments; const id = JSON.parse(message).id; \
-        pyJobs[id] = (reply) => done([reply, (pyOutput[id] || []).filter(m => m.stream === 'stdout').map(m => m.text).join('')]); \
-        py.postMessage(message);";
-    let answer = b
-        .client
-        .execute_async(script, vec![Value::String(request.to_json())])
-        .await
-        .expect("the worker answers");
-    let reply = Reply::parse(answer[0].as_str().unwrap()).unwrap();
-    (reply, answer[1].as_str().unwrap().to_owned())
-}
-
-#[tokio::test]
-async fn every_exercise_and_prediction_holds_in_pyodide() {
-    let compiled = content::load(Path::new("content")).expect("content/ is valid");
-    let site = StaticServer::start(dist_dir(), "/");
-    let b = Browser::start().await;
-    b.goto(&site.url("")).await;
+async fn start_worker(b: &Browser) {
     b.js(START_WORKER).await;
     b.wait_until_secs("window.pyBoot", 90).await;
     assert_eq!(
@@ -55,6 +38,44 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
         "{}",
         b.js("return pyBoot['boot-failed']?.error").await
     );
+}
+
+/// Sends one request; returns the worker's `done` reply and the stdout it printed.
+async fn ask(b: &Browser, request: &Request) -> (Reply, String) {
+    ask_within(b, request, 600)
+        .await
+        .expect("the worker answers")
+}
+
+/// Like [`ask`], but gives up after `secs`, as the app's time limit would: then the worker is
+/// replaced by a new one (its files and modules are gone, as after Stop in the app).
+async fn ask_within(b: &Browser, request: &Request, secs: u32) -> Option<(Reply, String)> {
+    let script = "const [message, secs, done] = arguments; const id = JSON.parse(message).id; \
+        const limit = setTimeout(() => done(null), secs * 1000); \
+        pyJobs[id] = (reply) => { clearTimeout(limit); \
+          done([reply, (pyOutput[id] || []).filter(m => m.stream === 'stdout').map(m => m.text).join('')]); }; \
+        py.postMessage(message);";
+    let answer = b
+        .client
+        .execute_async(script, vec![Value::String(request.to_json()), secs.into()])
+        .await
+        .expect("the script answers");
+    if answer.is_null() {
+        b.js("py.terminate()").await;
+        start_worker(b).await;
+        return None;
+    }
+    let reply = Reply::parse(answer[0].as_str().unwrap()).unwrap();
+    Some((reply, answer[1].as_str().unwrap().to_owned()))
+}
+
+#[tokio::test]
+async fn every_exercise_and_prediction_holds_in_pyodide() {
+    let compiled = content::load(Path::new("content")).expect("content/ is valid");
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    start_worker(&b).await;
 
     let mut problems = Vec::new();
     let (mut exercises, mut predictions) = (0, 0);
@@ -110,6 +131,100 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
     }
     println!("checked {exercises} exercises and {predictions} predictions in Pyodide");
     assert!(exercises > 0, "the course has exercises to check");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    b.close().await;
+}
+
+fn runnable_examples(lesson: &Lesson) -> impl Iterator<Item = &CodeBlock> {
+    lesson.blocks.iter().filter_map(|block| match block {
+        Block::Code(code) if code.runnable => Some(code),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn every_example_ends_as_its_lesson_says() {
+    let compiled = content::load(Path::new("content")).expect("content/ is valid");
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    start_worker(&b).await;
+
+    let mut problems = Vec::new();
+    let (mut ran, mut interactive, mut offline, mut stopped) = (0, 0, 0, 0);
+    let mut id = 0;
+    // In lesson order, in one interpreter, as a learner reading top to bottom runs them.
+    for lesson in &compiled.lessons {
+        for code in runnable_examples(lesson) {
+            let at = format!(
+                "{}: the example starting {:?}",
+                lesson.id,
+                code.code.lines().next().unwrap_or("")
+            );
+            if code.code.contains("input(") {
+                interactive += 1;
+                continue;
+            }
+            ran += 1;
+            id += 1;
+            let run = Request::Run {
+                id,
+                code: code.code.clone(),
+                namespace: if code.shared {
+                    format!("lesson:{}", lesson.id)
+                } else {
+                    String::new()
+                },
+            };
+            let limit = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
+            let Some((reply, _)) = ask_within(&b, &run, limit).await else {
+                // An example with its own time limit may be meant to run into it.
+                if code.timeout_secs.is_some() {
+                    stopped += 1;
+                } else {
+                    problems.push(format!("{at} is still running after {limit} s"));
+                }
+                continue;
+            };
+            let Reply::Done {
+                result: Outcome::Run(outcome),
+                ..
+            } = reply
+            else {
+                problems.push(format!("{at}: unexpected reply {reply:?}"));
+                continue;
+            };
+            match (&outcome.error, &code.raises) {
+                (None, None) if outcome.ok => {}
+                (Some(error), Some(raises)) if &error.kind == raises => {}
+                (Some(error), _) if error.message.contains("downloaded from the internet") => {
+                    offline += 1;
+                }
+                (Some(error), _) => problems.push(format!(
+                    "{at} ends with {}: {} (raises={})",
+                    error.kind,
+                    error.message,
+                    code.raises.as_deref().unwrap_or("nothing")
+                )),
+                (None, raises) => problems.push(format!(
+                    "{at} ends cleanly (exit status {:?}), but raises={}",
+                    outcome.exit,
+                    raises.as_deref().unwrap_or("nothing")
+                )),
+            }
+        }
+    }
+    println!(
+        "ran {ran} examples in Pyodide: {offline} need a package from Pyodide's index, which isn't \
+         reachable here; {stopped} ran into their own time limit; {interactive} that ask for input() \
+         were left out"
+    );
+    assert!(ran > 0, "the course has examples to run");
     assert!(
         problems.is_empty(),
         "{} problem(s):\n{}",

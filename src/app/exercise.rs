@@ -152,6 +152,7 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                                     runnable: false,
                                     shared: false,
                                     timeout_secs: None,
+                                    raises: None,
                                 }/>
                             </div>
                         }
