@@ -69,13 +69,20 @@ async fn ask_within(b: &Browser, request: &Request, secs: u32) -> Option<(Reply,
     Some((reply, answer[1].as_str().unwrap().to_owned()))
 }
 
-#[tokio::test]
-async fn every_exercise_and_prediction_holds_in_pyodide() {
+/// The course, and a page of the built site with a Python worker booted (the server lives as
+/// long as the returned value).
+async fn course_and_worker() -> (content::Compiled, StaticServer, Browser) {
     let compiled = content::load(Path::new("content")).expect("content/ is valid");
     let site = StaticServer::start(dist_dir(), "/");
     let b = Browser::start().await;
     b.goto(&site.url("")).await;
     start_worker(&b).await;
+    (compiled, site, b)
+}
+
+#[tokio::test]
+async fn every_exercise_and_prediction_holds_in_pyodide() {
+    let (compiled, _site, b) = course_and_worker().await;
 
     let mut problems = Vec::new();
     let (mut exercises, mut predictions) = (0, 0);
@@ -149,11 +156,7 @@ fn runnable_examples(lesson: &Lesson) -> impl Iterator<Item = &CodeBlock> {
 
 #[tokio::test]
 async fn every_example_ends_as_its_lesson_says() {
-    let compiled = content::load(Path::new("content")).expect("content/ is valid");
-    let site = StaticServer::start(dist_dir(), "/");
-    let b = Browser::start().await;
-    b.goto(&site.url("")).await;
-    start_worker(&b).await;
+    let (compiled, _site, b) = course_and_worker().await;
 
     let mut problems = Vec::new();
     let (mut ran, mut interactive, mut offline, mut stopped) = (0, 0, 0, 0);

@@ -116,16 +116,16 @@ async fn examples_run_and_can_be_edited_and_restored() {
         .click()
         .await
         .unwrap();
-    b.type_into_editor(
-        &format!("{block} .cm-content"),
-        "print(\"<b>not bold</b>\"); print(6 * 7)",
-    )
-    .await;
-    b.find(&format!("{block} button.run"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    let run_edited = async |code: &str| {
+        b.type_into_editor(&format!("{block} .cm-content"), code)
+            .await;
+        b.find(&format!("{block} button.run"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    };
+    run_edited("print(\"<b>not bold</b>\"); print(6 * 7)").await;
     b.wait_until_secs(
         &format!("{note} !== 'Running…' && {note}?.startsWith('Finished')"),
         20,
@@ -136,16 +136,10 @@ async fn examples_run_and_can_be_edited_and_restored() {
 
     // Each run imports the learner's module files as they are now, as a new `python` would.
     for n in [1, 2] {
-        b.type_into_editor(
-            &format!("{block} .cm-content"),
-            &format!("open('tally.py', 'w').write('N = {n}'); import tally; print(tally.N)"),
-        )
+        run_edited(&format!(
+            "open('tally.py', 'w').write('N = {n}'); import tally; print(tally.N)"
+        ))
         .await;
-        b.find(&format!("{block} button.run"))
-            .await
-            .click()
-            .await
-            .unwrap();
         b.wait_until_secs(
             &format!(
                 "document.querySelector('{block} .console .output')?.textContent === '{n}\\n'"
