@@ -80,7 +80,8 @@ pub fn SearchBox() -> impl IntoView {
                 placeholder="Search lessons  /"
                 autocomplete="off"
                 spellcheck="false"
-                aria-controls="search-results"
+                // Only while the results exist: it must name an element on the page.
+                aria-controls=move || (!query.with(|q| q.trim().is_empty())).then_some("search-results")
                 prop:value=move || query.get()
                 on:focus=move |_| load()
                 on:input=move |ev| {

@@ -1,0 +1,90 @@
+//! An accessibility audit (axe-core, from npm, injected by the test: the site doesn't ship it)
+//! of each kind of page, in the light and the dark theme, in the states a learner brings them
+//! to: a lesson with an example's output, an exercise's failed checks and search results open.
+
+mod support;
+
+use std::path::Path;
+use support::{Browser, StaticServer, dist_dir};
+
+/// Resolves with the violations axe finds on the page, one line each.
+const AUDIT: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document).then((result) => done(result.violations.flatMap((v) =>
+  v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`))));
+"#;
+
+async fn audit(b: &Browser, page: &str, problems: &mut Vec<String>) {
+    if b.js("return typeof axe").await != "object" {
+        b.js("const s = document.createElement('script'); s.src = 'axe.min.js'; document.head.append(s);")
+            .await;
+        b.wait_until("typeof axe === 'object'").await;
+    }
+    let theme = b
+        .js("return document.documentElement.dataset.theme || 'light'")
+        .await;
+    let theme = theme.as_str().unwrap_or_default();
+    let found = b
+        .client
+        .execute_async(AUDIT, vec![])
+        .await
+        .expect("axe runs");
+    for line in found.as_array().expect("a list") {
+        problems.push(format!(
+            "{page}, {theme} theme: {}",
+            line.as_str().unwrap_or_default()
+        ));
+    }
+}
+
+#[tokio::test]
+async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
+    let axe = Path::new("node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(axe).expect("axe-core is installed (npm ci)");
+    let site = StaticServer::start(dist_dir(), "/");
+    site.add_file("axe.min.js", &axe, "text/javascript; charset=utf-8");
+    let b = Browser::start().await;
+    let mut problems = Vec::new();
+    for dark in [false, true] {
+        b.goto(&site.url("")).await;
+        b.find(".stage").await;
+        if dark {
+            // Headless Chromium reports a light system theme, so the toggle picks dark.
+            b.find(".theme-toggle").await.click().await.unwrap();
+            b.wait_until("document.documentElement.dataset.theme === 'dark'")
+                .await;
+        }
+        audit(&b, "roadmap", &mut problems).await;
+
+        b.goto(&site.url("#/lesson/functions")).await;
+        b.find(".code-block[data-runnable=\"true\"] button.run")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.find(".exercise .cm-content").await;
+        b.find(".exercise button.run").await.click().await.unwrap();
+        b.wait_until_secs("document.querySelector('.exercise .results li')", 60)
+            .await;
+        b.wait_until("document.querySelector('.code-block .console .output')")
+            .await;
+        let search = b.find("#search-input").await;
+        search.send_keys("loop").await.unwrap();
+        b.wait_until("document.querySelector('.search-results li')")
+            .await;
+        audit(&b, "lesson with output, results and search", &mut problems).await;
+
+        for (route, page) in [("#/progress", "progress"), ("#/review", "review")] {
+            b.goto(&site.url(route)).await;
+            b.find("main h1").await;
+            audit(&b, page, &mut problems).await;
+        }
+    }
+    b.close().await;
+    assert!(
+        problems.is_empty(),
+        "{} accessibility problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
