@@ -211,5 +211,14 @@ async fn the_web_app_manifest_makes_the_course_installable() {
         assert_eq!(ok, true, "{src}");
     }
     assert!(icons.iter().any(|i| i["sizes"] == "512x512"));
+    // Chromium's own verdict: it would offer to install the course.
+    let verdict = b
+        .cdp("Page.getInstallabilityErrors", serde_json::json!({}))
+        .await;
+    assert_eq!(
+        verdict["installabilityErrors"],
+        serde_json::json!([]),
+        "{verdict}"
+    );
     b.close().await;
 }

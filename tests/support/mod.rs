@@ -5,7 +5,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -176,6 +176,7 @@ fn serve(
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    driver_port: u16,
     profile: PathBuf,
 }
 
@@ -236,6 +237,7 @@ impl Browser {
                     return Self {
                         client,
                         driver,
+                        driver_port: port,
                         profile,
                     };
                 }
@@ -244,6 +246,41 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("chromedriver didn't start a browser: {last_error}");
+    }
+
+    /// Runs a Chrome DevTools Protocol command (chromedriver's `goog/cdp/execute`), for what
+    /// WebDriver can't ask, such as whether Chromium would offer to install the site.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self.client.session_id().await.unwrap().expect("a session");
+        let body = serde_json::json!({ "cmd": cmd, "params": params }).to_string();
+        let request = format!(
+            "POST /session/{session}/goog/cdp/execute HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.driver_port,
+            body.len()
+        );
+        let mut stream = TcpStream::connect(("127.0.0.1", self.driver_port)).expect("chromedriver");
+        stream.write_all(request.as_bytes()).unwrap();
+        // Read the headers, then as many bytes as they announce.
+        let mut reader = BufReader::new(stream);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+            if line.trim().is_empty() {
+                break;
+            }
+        }
+        let mut json = vec![0; length];
+        reader.read_exact(&mut json).unwrap();
+        let answer: serde_json::Value =
+            serde_json::from_slice(&json).expect("JSON from chromedriver");
+        answer["value"].clone()
     }
 
     pub async fn goto(&self, url: &str) {
