@@ -135,7 +135,18 @@ fn hit(entry: &Entry, section: Option<usize>, query: &Query) -> Hit {
         title: entry.title.clone(),
         place: entry.place.clone(),
         section: section.and_then(|i| entry.sections[i].anchor.clone()),
-        snippet: source.map_or_else(Vec::new, |i| snippet(&entry.sections[i].text, query)),
+        snippet: source.map_or_else(Vec::new, |i| section_snippet(&entry.sections[i], query)),
+    }
+}
+
+/// The snippet of a section; when only its heading matches, the heading leads it, so the
+/// matched word still shows.
+fn section_snippet(section: &Section, query: &Query) -> Vec<(String, bool)> {
+    let in_text = tokens(&section.text).any(|(_, t)| query.matches(t));
+    if in_text || section.heading.is_empty() {
+        snippet(&section.text, query)
+    } else {
+        snippet(&format!("{}: {}", section.heading, section.text), query)
     }
 }
 
@@ -667,5 +678,20 @@ mod tests {
                 .all(|m| m.to_lowercase().starts_with("def"))
         );
         assert!(!matched(hit).is_empty());
+    }
+
+    #[test]
+    fn a_match_only_in_a_heading_shows_in_the_snippet() {
+        let i = index(
+            "Intro.\n\n## Treating attrs as a dictionary\n\nThey are pairs of names and values.\n",
+            "",
+            "",
+        );
+        let hit = &i.search("dictionary", 1)[0];
+        assert_eq!(matched(hit), ["dictionary"]);
+        assert_eq!(
+            text(hit),
+            "Treating attrs as a dictionary: They are pairs of names and values."
+        );
     }
 }
