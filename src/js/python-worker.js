@@ -102,12 +102,10 @@ const hooks = {
     announceInput(prompt);
     return waitForPage(Infinity).text;
   },
-  // Whether it paused; false when nothing here can.
+  // Pauses this thread when anything here can (Python waits out the rest busily).
   sleep_sync(seconds) {
     flush();
-    if (!blockingChannel()) return false;
-    waitForPage(seconds * 1000);
-    return true;
+    if (blockingChannel()) waitForPage(seconds * 1000);
   },
 };
 

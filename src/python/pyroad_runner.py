@@ -81,15 +81,18 @@ def _sleep(seconds):
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
     sys.stdout.flush()
+    end = time.time() + seconds
     if _jspi():
         from pyodide.ffi import run_sync
 
         _interruptible(lambda: run_sync(_hooks.sleep(float(seconds))))
-    elif not _interruptible(lambda: _hooks.sleep_sync(float(seconds))):
-        # Nothing can pause this thread: wait busily (Stop still ends the program).
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            pass
+    else:
+        _interruptible(lambda: _hooks.sleep_sync(float(seconds)))
+    # At least `seconds` by the clock programs read: the JavaScript timers keep their own and may
+    # wake a moment early, and where nothing can pause this thread the whole wait is spent here
+    # (Stop still ends the program).
+    while time.time() < end:
+        pass
 
 
 def _fresh_namespace():
