@@ -5,7 +5,7 @@
 mod support;
 
 use std::path::Path;
-use support::{Browser, StaticServer, dist_dir};
+use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
 /// Resolves with the violations axe finds on the page, one line each.
 const AUDIT: &str = r#"
@@ -81,10 +81,5 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
         }
     }
     b.close().await;
-    assert!(
-        problems.is_empty(),
-        "{} accessibility problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }

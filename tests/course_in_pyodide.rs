@@ -10,7 +10,7 @@ use pyroad::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
 use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
 use serde_json::Value;
 use std::path::Path;
-use support::{Browser, StaticServer, dist_dir};
+use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
 const START_WORKER: &str = r#"
 window.pyBoot = null;
@@ -138,12 +138,7 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
     }
     println!("checked {exercises} exercises and {predictions} predictions in Pyodide");
     assert!(exercises > 0, "the course has exercises to check");
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
     b.close().await;
 }
 
@@ -228,11 +223,6 @@ async fn every_example_ends_as_its_lesson_says() {
          were left out"
     );
     assert!(ran > 0, "the course has examples to run");
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
     b.close().await;
 }

@@ -172,6 +172,16 @@ fn serve(
     let _ = stream.write_all(&response);
 }
 
+/// Fails listing every problem found, one a line (tests that check many things collect them).
+pub fn assert_no_problems(problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 /// Headless Chromium with a fresh profile, driven through chromedriver.
 pub struct Browser {
     pub client: Client,
