@@ -4,6 +4,8 @@
 
 mod support;
 
+use fantoccini::key::Key;
+
 use std::path::Path;
 use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
@@ -62,9 +64,11 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
             .click()
             .await
             .unwrap();
-        b.find(".exercise .cm-content").await;
+        // Code that fails some checks (the editor keeps what the last pass typed).
+        b.type_into_editor(".exercise .cm-content", "def average(numbers): return 0")
+            .await;
         b.find(".exercise button.run").await.click().await.unwrap();
-        b.wait_until_secs("document.querySelector('.exercise .results li')", 60)
+        b.wait_until_secs("document.querySelector('.exercise .results li.failed')", 60)
             .await;
         b.wait_until("document.querySelector('.code-block .console .output')")
             .await;
@@ -73,6 +77,32 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
         b.wait_until("document.querySelector('.search-results li')")
             .await;
         audit(&b, "lesson with output, results and search", &mut problems).await;
+
+        // A question answered, and a program waiting for input().
+        search.send_keys(&Key::Escape.to_string()).await.unwrap();
+        let question = "section.question:has(.options input)";
+        b.find(&format!("{question} .options li:first-child input"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.find(&format!("{question} button.answer"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.find(&format!("{question} .feedback")).await;
+        b.type_into_editor(".exercise .cm-content", "print(input('Name? '))")
+            .await;
+        b.find(".exercise button.run").await.click().await.unwrap();
+        b.find(".exercise .program-input").await;
+        audit(
+            &b,
+            "lesson with an answer and an input() prompt",
+            &mut problems,
+        )
+        .await;
+        b.find(".exercise button.stop").await.click().await.unwrap();
 
         for (route, page) in [("#/progress", "progress"), ("#/review", "review")] {
             b.goto(&site.url(route)).await;
