@@ -76,6 +76,18 @@ pub struct CodeBlock {
     pub raises: Option<String>,
 }
 
+impl CodeBlock {
+    /// The namespace a Run of this example uses in lesson `lesson_id`: the lesson's shared one
+    /// for `shared` blocks, else none (a fresh one each run).
+    pub fn namespace(&self, lesson_id: &str) -> String {
+        if self.shared {
+            format!("lesson:{lesson_id}")
+        } else {
+            String::new()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exercise {
     pub id: String,

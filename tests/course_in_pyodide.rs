@@ -173,11 +173,7 @@ async fn every_example_ends_as_its_lesson_says() {
             let run = Request::Run {
                 id,
                 code: code.code.clone(),
-                namespace: if code.shared {
-                    format!("lesson:{}", lesson.id)
-                } else {
-                    String::new()
-                },
+                namespace: code.namespace(&lesson.id),
             };
             let limit = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
             let Some((reply, _)) = ask_within(&b, &run, limit).await else {

@@ -178,7 +178,8 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
         }
         .into_any(),
         Block::Code(code) if code.runnable => {
-            view! { <Code code namespace=format!("lesson:{lesson_id}")/> }.into_any()
+            let namespace = code.namespace(lesson_id);
+            view! { <Code code namespace/> }.into_any()
         }
         Block::Code(code) => view! { <Code code/> }.into_any(),
         Block::Exercise(exercise) => view! {
@@ -197,7 +198,7 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
 }
 
 /// A code block with a Copy button; runnable Python also gets Run, Stop and a console.
-/// `namespace` is the lesson's shared namespace, used by blocks marked `shared`.
+/// `namespace` is the one its runs use (see [`CodeBlock::namespace`]).
 #[component]
 pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
@@ -224,11 +225,7 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
     let console = Console::new();
     let runnable = code.runnable;
     let timeout = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
-    let namespace = StoredValue::new(if code.shared {
-        namespace
-    } else {
-        String::new()
-    });
+    let namespace = StoredValue::new(namespace);
     let run = move || {
         let (code, namespace) = (source.get_value(), namespace.get_value());
         console.start(
