@@ -245,12 +245,9 @@ async function startPython(options) {
 const SNAPSHOTS = "pyroad-python-snapshot";
 const SNAPSHOT_KEY = `${self.location.origin}/pyroad-python-snapshot/${version}`;
 
-// Looked up at once, while the page's first message is on its way; read only if needed.
-const savedResponse = (async () => self.caches?.match(SNAPSHOT_KEY, { cacheName: SNAPSHOTS }))().catch(() => null);
-
 async function savedSnapshot() {
   try {
-    const response = await savedResponse;
+    const response = await caches.match(SNAPSHOT_KEY, { cacheName: SNAPSHOTS });
     return response ? new Uint8Array(await response.arrayBuffer()) : null;
   } catch {
     return null;
