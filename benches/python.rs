@@ -98,7 +98,7 @@ async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     for round in 1..=2 {
         let busy = format!("busy {round}");
         check_to_output(&b, &format!("print('{busy}')\nwhile True: pass"), &busy).await;
-        b.find(".exercise button.stop").await.click().await.unwrap();
+        b.click(".exercise button.stop").await;
         b.wait_until_secs(
             "document.querySelector('.exercise .console-note')?.textContent === 'Stopped.'",
             30,

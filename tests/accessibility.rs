@@ -52,22 +52,19 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
         b.find(".stage").await;
         if dark {
             // Headless Chromium reports a light system theme, so the toggle picks dark.
-            b.find(".theme-toggle").await.click().await.unwrap();
+            b.click(".theme-toggle").await;
             b.wait_until("document.documentElement.dataset.theme === 'dark'")
                 .await;
         }
         audit(&b, "roadmap", &mut problems).await;
 
         b.goto(&site.url("#/lesson/functions")).await;
-        b.find(".code-block[data-runnable=\"true\"] button.run")
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.click(".code-block[data-runnable=\"true\"] button.run")
+            .await;
         // Code that fails some checks (the editor keeps what the last pass typed).
         b.type_into_editor(".exercise .cm-content", "def average(numbers): return 0")
             .await;
-        b.find(".exercise button.run").await.click().await.unwrap();
+        b.click(".exercise button.run").await;
         b.wait_until_secs("document.querySelector('.exercise .results li.failed')", 60)
             .await;
         b.wait_until("document.querySelector('.code-block .console .output')")
@@ -81,20 +78,13 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
         // A question answered, and a program waiting for input().
         search.send_keys(&Key::Escape.to_string()).await.unwrap();
         let question = "section.question:has(.options input)";
-        b.find(&format!("{question} .options li:first-child input"))
-            .await
-            .click()
-            .await
-            .unwrap();
-        b.find(&format!("{question} button.answer"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.click(&format!("{question} .options li:first-child input"))
+            .await;
+        b.click(&format!("{question} button.answer")).await;
         b.find(&format!("{question} .feedback")).await;
         b.type_into_editor(".exercise .cm-content", "print(input('Name? '))")
             .await;
-        b.find(".exercise button.run").await.click().await.unwrap();
+        b.click(".exercise button.run").await;
         b.find(".exercise .program-input").await;
         audit(
             &b,
@@ -102,7 +92,7 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
             &mut problems,
         )
         .await;
-        b.find(".exercise button.stop").await.click().await.unwrap();
+        b.click(".exercise button.stop").await;
 
         for (route, page) in [("#/progress", "progress"), ("#/review", "review")] {
             b.goto(&site.url(route)).await;

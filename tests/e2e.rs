@@ -40,11 +40,7 @@ async fn clicking_a_lesson_opens_it_and_back_returns_to_the_roadmap() {
     let site = server();
     let b = Browser::start().await;
     b.goto(&site.url("")).await;
-    b.find("a.lesson-node[data-lesson=\"control-flow\"]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("a.lesson-node[data-lesson=\"control-flow\"]").await;
     b.find("article.lesson[data-lesson=\"control-flow\"] .code-block")
         .await;
     assert_eq!(b.text("main h1").await, "Control flow");
@@ -90,7 +86,7 @@ async fn deep_links_work_under_a_sub_path() {
         .await;
     assert_eq!(b.text("main h1").await, "Functions");
     // Next leads on through the course, crossing into the next topic.
-    b.find("a[rel=next]").await.click().await.unwrap();
+    b.click("a[rel=next]").await;
     b.find("article.lesson[data-lesson=\"lists-tuples-sets\"] .prose")
         .await;
     assert!(b.text("nav.breadcrumb").await.contains("Data structures"));
@@ -110,7 +106,7 @@ async fn unknown_routes_show_a_helpful_page() {
         b.count(".not-found a[href=\"#/lesson/functions\"]").await == 1,
         "{text}"
     );
-    b.find(".not-found a.button").await.click().await.unwrap();
+    b.click(".not-found a.button").await;
     b.find(".lesson-node").await;
     b.close().await;
 }
@@ -180,7 +176,7 @@ async fn corrupt_progress_is_kept_aside_and_the_app_still_renders() {
 
     // Progress made afterwards is saved normally, and the backup is untouched.
     b.goto(&site.url("#/lesson/functions")).await;
-    b.find("#mark-done").await.click().await.unwrap();
+    b.click("#mark-done").await;
     b.wait_until("(localStorage.getItem('pyroad/progress') || '').includes('\"functions\"')")
         .await;
     let backup = b
@@ -222,7 +218,7 @@ async fn two_tabs_see_each_others_progress() {
     let lesson_tab = b.client.new_window(true).await.unwrap().handle;
     b.client.switch_to_window(lesson_tab).await.unwrap();
     b.goto(&site.url("#/lesson/file-handling")).await;
-    b.find("#mark-done").await.click().await.unwrap();
+    b.click("#mark-done").await;
     b.client.switch_to_window(roadmap_tab).await.unwrap();
     b.wait_until("document.querySelector('a.lesson-node[data-lesson=\"file-handling\"]').dataset.status === 'done'").await;
     assert!(
@@ -262,7 +258,7 @@ async fn without_storage_the_app_works_and_says_progress_wont_be_kept() {
         "{notice}"
     );
     // Marking done still works for the session.
-    b.find("#mark-done").await.click().await.unwrap();
+    b.click("#mark-done").await;
     b.wait_until("document.querySelector('#mark-done').getAttribute('aria-pressed') === 'true'")
         .await;
     b.close().await;

@@ -89,12 +89,9 @@ async fn a_host_on_another_origin_gets_events_and_drives_the_frame() {
         "def average(numbers): return sum(numbers) / len(numbers) if numbers else 0",
     )
     .await;
-    b.find(".exercise[data-exercise=\"average\"] button.run")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find("#mark-done").await.click().await.unwrap();
+    b.click(".exercise[data-exercise=\"average\"] button.run")
+        .await;
+    b.click("#mark-done").await;
     b.client.enter_parent_frame().await.unwrap();
     let checked = wait_for_event(&b, "exercise-checked").await;
     assert_eq!(
@@ -139,11 +136,7 @@ async fn a_host_on_another_origin_gets_events_and_drives_the_frame() {
         "print('Hi, ' + input('Name? '))",
     )
     .await;
-    b.find(&format!("{exercise} button.run"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{exercise} button.run")).await;
     b.find(&format!("{exercise} .program-input"))
         .await
         .send_keys(&format!("Grace{}", char::from(fantoccini::key::Key::Enter)))
@@ -173,7 +166,7 @@ async fn two_courses_on_one_site_keep_separate_progress() {
     let b = Browser::start().await;
     b.goto(&host.url("")).await;
     b.find("#a").await.enter_frame().await.unwrap();
-    b.find("#mark-done").await.click().await.unwrap();
+    b.click("#mark-done").await;
     b.wait_until("(localStorage.getItem('pyroad/course-a/progress') || '').includes('done_at')")
         .await;
     assert_eq!(

@@ -35,18 +35,11 @@ async fn answer_choice(b: &Browser, question: &str, picks: &[bool]) {
     let section = format!("section.question[data-question=\"{question}\"]");
     for (i, pick) in picks.iter().enumerate() {
         if *pick {
-            b.find(&format!("{section} .options li:nth-child({}) input", i + 1))
-                .await
-                .click()
-                .await
-                .unwrap();
+            b.click(&format!("{section} .options li:nth-child({}) input", i + 1))
+                .await;
         }
     }
-    b.find(&format!("{section} button.answer"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{section} button.answer")).await;
 }
 
 async fn stored_progress(b: &Browser) -> serde_json::Value {
@@ -73,11 +66,7 @@ async fn quiz_answers_are_graded_explained_and_recorded() {
         "the right answer is shown"
     );
 
-    b.find(&format!("{section} .retry"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{section} .retry")).await;
     answer_choice(&b, &question, &right).await;
     assert!(
         b.text(&format!("{section} .feedback"))
@@ -112,11 +101,7 @@ async fn quiz_answers_are_graded_explained_and_recorded() {
         "no running before answering"
     );
     field.send_keys(&format!("{expected}  ")).await.unwrap();
-    b.find(&format!("{section} button.answer"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{section} button.answer")).await;
     assert!(
         b.text(&format!("{section} .feedback"))
             .await
@@ -152,14 +137,10 @@ async fn an_answered_question_comes_back_for_review_when_due() {
     b.client.refresh().await.unwrap();
     assert_eq!(b.text("#roadmap-reviews").await, "1 question to review");
     assert!(b.text("#nav-review").await.contains('1'));
-    b.find("#roadmap-reviews").await.click().await.unwrap();
+    b.click("#roadmap-reviews").await;
     assert_eq!(b.text("#reviews-due").await, "1 question is due.");
     answer_choice(&b, &question, &right).await;
-    b.find("button.next-review:not([hidden])")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("button.next-review:not([hidden])").await;
     assert_eq!(
         b.text("#reviews-due").await,
         "Nothing is due right now. You reviewed 1 this visit."
@@ -231,11 +212,7 @@ async fn search_finds_a_lesson_by_a_word_in_its_body() {
             .to_lowercase()
             .starts_with(word)
     );
-    b.find("#search-results .search-hit")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click("#search-results .search-hit").await;
     b.find(&format!("article.lesson[data-lesson=\"{}\"]", native[0]))
         .await;
     b.close().await;
@@ -253,10 +230,10 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     .await;
     for lesson in ["control-flow", "dictionaries"] {
         b.goto(&site.url(&format!("#/lesson/{lesson}"))).await;
-        b.find("#mark-done").await.click().await.unwrap();
+        b.click("#mark-done").await;
     }
     b.goto(&site.url("#/lesson/functions")).await;
-    b.find(".lesson-notes summary").await.click().await.unwrap();
+    b.click(".lesson-notes summary").await;
     b.find("#lesson-notes")
         .await
         .send_keys("Defaults are evaluated once.")
@@ -269,7 +246,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
 
     b.goto(&site.url("#/progress")).await;
     assert!(b.text("#stats").await.contains("2 of 49"));
-    b.find("#export-progress").await.click().await.unwrap();
+    b.click("#export-progress").await;
     let file = {
         let mut found = None;
         for _ in 0..50 {
@@ -292,7 +269,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     );
 
     b.js("window.confirm = () => true").await;
-    b.find("#reset-progress").await.click().await.unwrap();
+    b.click("#reset-progress").await;
     assert!(b.text("#stats").await.contains("0 of 49"));
 
     // A malformed file changes nothing.
@@ -316,7 +293,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
         .await
         .unwrap();
     b.find("#import-preview").await;
-    b.find("#import-replace").await.click().await.unwrap();
+    b.click("#import-replace").await;
     assert!(b.text("#stats").await.contains("2 of 49"));
     b.goto(&site.url("")).await;
     b.find(".lesson-node").await;

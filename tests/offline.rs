@@ -28,11 +28,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// On a lesson page: Run its first example to the end, and wait for the exercise editor.
 async fn run_first_example_and_load_the_editor(b: &Browser) {
-    b.find(".code-block[data-runnable=\"true\"] button.run")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(".code-block[data-runnable=\"true\"] button.run")
+        .await;
     b.wait_until_secs(
         "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
         90,
@@ -91,9 +88,9 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
     // A lesson never opened before, a Run, and an exercise Check: all from the device.
     b.goto(&site.url("#/lesson/functions")).await;
     run_first_example_and_load_the_editor(&b).await;
-    b.find(".exercise button.run").await.click().await.unwrap();
+    b.click(".exercise button.run").await;
     b.find(".exercise .results").await;
-    b.find("#mark-done").await.click().await.unwrap();
+    b.click("#mark-done").await;
     b.wait_until("(localStorage.getItem('pyroad/progress') || '').includes('\"done_at\"')")
         .await;
     b.goto(&site.url("#/lesson/dictionaries")).await;
@@ -138,7 +135,7 @@ async fn a_new_deploy_is_offered_as_an_update_and_then_served_whole() {
     b.find("#update-banner").await;
     // Until the learner says so, the page is the old version, whole.
     assert_eq!(b.text(".brand").await, "PyRoad");
-    b.find("#update-banner button").await.click().await.unwrap();
+    b.click("#update-banner button").await;
     b.wait_until("document.querySelector('.brand')?.textContent === 'PyRoad Next'")
         .await;
     // Old caches are gone.

@@ -48,7 +48,7 @@ async fn type_code(b: &Browser, code: &str) {
 }
 
 async fn check(b: &Browser) {
-    b.find(".exercise button.run").await.click().await.unwrap();
+    b.click(".exercise button.run").await;
 }
 
 /// Waits until the exercise's console says the job ended, and returns its note.
@@ -95,11 +95,7 @@ async fn examples_run_and_can_be_edited_and_restored() {
     let b = Browser::start().await;
     b.goto(&site.url(LESSON)).await;
     let block = ".code-block[data-runnable=\"true\"]";
-    b.find(&format!("{block} button.run"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{block} button.run")).await;
     let note = format!("document.querySelector('{block} .console-note')?.textContent");
     b.wait_until_secs(&format!("{note}?.startsWith('Finished')"), 60)
         .await;
@@ -111,19 +107,11 @@ async fn examples_run_and_can_be_edited_and_restored() {
     assert!(b.text("#python-status").await.contains("Python 3.14"));
 
     // Edit the example: the learner's version runs, and its output is text, never markup.
-    b.find(&format!("{block} button.edit"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{block} button.edit")).await;
     let run_edited = async |code: &str| {
         b.type_into_editor(&format!("{block} .cm-content"), code)
             .await;
-        b.find(&format!("{block} button.run"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.click(&format!("{block} button.run")).await;
     };
     run_edited("print(\"<b>not bold</b>\"); print(6 * 7)").await;
     b.wait_until_secs(
@@ -149,11 +137,7 @@ async fn examples_run_and_can_be_edited_and_restored() {
         .await;
     }
 
-    b.find(&format!("{block} button.restore"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(&format!("{block} button.restore")).await;
     b.wait_until(&format!("document.querySelector('{block} .cm-content').innerText.trim() !== 'print(\"<b>not bold</b>\"); print(6 * 7)'")).await;
     b.close().await;
 }
@@ -238,11 +222,7 @@ async fn errors_are_explained_and_code_is_saved_but_never_rerun_on_reload() {
 
     // Reset asks first, then brings the starter back.
     b.js("window.confirm = () => true").await;
-    b.find(".exercise button.reset")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.click(".exercise button.reset").await;
     b.wait_until("document.querySelector('.exercise .cm-content').innerText.startsWith('def average(numbers):')").await;
     b.close().await;
 }
@@ -307,7 +287,7 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
     b.find(".exercise button.stop:not([hidden])").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_responsive(&b).await;
-    b.find(".exercise button.stop").await.click().await.unwrap();
+    b.click(".exercise button.stop").await;
     assert_eq!(finished(&b, 5).await, "Stopped.");
     let elapsed = check_solution(&b, 30).await;
     println!("next Check after Stop answered in {elapsed:?}");
@@ -374,7 +354,7 @@ async fn after_stops_in_quick_succession_the_next_check_starts_within_three_seco
         type_code(&b, "while True: pass").await;
         check(&b).await;
         b.find(".exercise button.stop:not([hidden])").await;
-        b.find(".exercise button.stop").await.click().await.unwrap();
+        b.click(".exercise button.stop").await;
         assert_eq!(finished(&b, 10).await, "Stopped.");
     }
     let elapsed = check_solution(&b, 60).await;
@@ -446,7 +426,7 @@ async fn on_a_cross_origin_isolated_site_stop_interrupts_instead_of_restarting()
         type_code(&b, code).await;
         check(&b).await;
         b.wait_until_secs(&format!("document.querySelector('.exercise .console .output')?.textContent.includes('run {run}')"), 60).await;
-        b.find(".exercise button.stop").await.click().await.unwrap();
+        b.click(".exercise button.stop").await;
         assert_eq!(finished(&b, 5).await, "Stopped.");
     }
     b.close().await;
@@ -509,7 +489,7 @@ async fn input_sleep_and_stop_work(b: &Browser) {
                 .await
                 .contains(&format!("run {run}"))
         );
-        b.find(".exercise button.stop").await.click().await.unwrap();
+        b.click(".exercise button.stop").await;
         let note = finished(b, 5).await;
         assert_eq!(note, "Stopped.", "run {run}: {}", b.text(".exercise").await);
     }

@@ -307,6 +307,11 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
     }
 
+    /// Clicks the element `css` names, once it is on the page.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
     pub async fn count(&self, css: &str) -> usize {
         self.client
             .find_all(Locator::Css(css))
