@@ -42,6 +42,20 @@ pub struct QuestionProgress {
     pub answered_at: Millis,
     /// When it comes back for review.
     pub card: Card,
+    /// What the learner answered last, so the question shows it again (absent in progress saved
+    /// before answers were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_answer: Option<Answer>,
+}
+
+/// A learner's answer to a quiz question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// The options ticked, by position.
+    Choices(Vec<usize>),
+    /// The output they predicted.
+    Text(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +213,7 @@ impl Progress {
         lesson: &str,
         question: &str,
         gradable: &Gradable,
+        answer: Answer,
         correct: bool,
         now: Millis,
     ) {
@@ -210,6 +225,7 @@ impl Progress {
                 last_correct: correct,
                 answered_at: now,
                 card: q.card.answer(correct, now),
+                last_answer: Some(answer),
             },
             None => QuestionProgress {
                 attempts: 1,
@@ -217,6 +233,7 @@ impl Progress {
                 last_correct: correct,
                 answered_at: now,
                 card: Card::first(correct, now),
+                last_answer: Some(answer),
             },
         };
         self.questions.insert(key, entry);
@@ -424,9 +441,9 @@ mod tests {
         p.record_solution_viewed("l", "b", 3);
         p.record_check("l", "b", &all, true, 4);
         assert_eq!(p.status("l"), Status::NotStarted, "the quiz is still to do");
-        p.record_answer("l", "q", &all, false, 5);
+        p.record_answer("l", "q", &all, Answer::Choices(vec![0]), false, 5);
         assert_eq!(p.status("l"), Status::NotStarted);
-        p.record_answer("l", "q", &all, true, 6);
+        p.record_answer("l", "q", &all, Answer::Choices(vec![0]), true, 6);
         assert_eq!(p.status("l"), Status::Done);
         assert_eq!(p.exercise("l", "b").solution_viewed_at, Some(3));
         // A later failed check doesn't take a solve back.
@@ -446,15 +463,24 @@ mod tests {
     fn answers_schedule_reviews() {
         let mut p = Progress::default();
         let g = Gradable::default();
-        p.record_answer("l", "q1", &g, true, 0);
-        p.record_answer("l", "q2", &g, false, 0);
+        p.record_answer("l", "q1", &g, Answer::Choices(vec![0]), true, 0);
+        p.record_answer("l", "q2", &g, Answer::Choices(vec![0]), false, 0);
         assert_eq!(p.due_reviews(DAY_MS - 1), Vec::<(&str, &str)>::new());
         assert_eq!(p.due_reviews(DAY_MS), [("l", "q1"), ("l", "q2")]);
-        p.record_answer("l", "q2", &g, true, DAY_MS);
+        p.record_answer("l", "q2", &g, Answer::Text("42\n".into()), true, DAY_MS);
         let q2 = p.question("l", "q2").unwrap();
         assert_eq!((q2.attempts, q2.correct, q2.last_correct), (2, 1, true));
+        assert_eq!(q2.last_answer, Some(Answer::Text("42\n".into())));
         assert_eq!(p.due_reviews(2 * DAY_MS), [("l", "q1"), ("l", "q2")]);
         assert_eq!(p.due_reviews(DAY_MS + 1), [("l", "q1")]);
+        assert_eq!(decode(&p.encode(), &no_renames()), Ok(p));
+    }
+
+    #[test]
+    fn answers_saved_before_answers_were_kept_still_read() {
+        let raw = r#"{"schema":1,"questions":{"l/q":{"attempts":1,"correct":1,"last_correct":true,"answered_at":1,"card":{"due_at":1,"interval_days":1,"ease":2.5,"streak":1}}}}"#;
+        let p = decode(raw, &no_renames()).unwrap();
+        assert_eq!(p.question("l", "q").unwrap().last_answer, None);
         assert_eq!(decode(&p.encode(), &no_renames()), Ok(p));
     }
 

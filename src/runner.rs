@@ -119,6 +119,21 @@ pub enum Outcome {
     Run(RunOutcome),
 }
 
+impl Outcome {
+    /// The exception the learner's code (or a test) raised, if any.
+    pub fn error(&self) -> Option<&PyError> {
+        match self {
+            Self::Run(run) => run.error.as_ref(),
+            Self::Check(check) => check.error.as_ref(),
+        }
+    }
+
+    /// Whether it ended in KeyboardInterrupt, as a program does when Stop reaches it.
+    pub fn interrupted(&self) -> bool {
+        self.error().is_some_and(|e| e.kind == "KeyboardInterrupt")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RunOutcome {
     pub ok: bool,

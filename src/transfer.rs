@@ -4,7 +4,7 @@
 //! [`parse_import`] either returns progress that fits this course or a sentence saying why not.
 
 use crate::course::Course;
-use crate::progress::{self, Millis, Progress};
+use crate::progress::{self, Answer, Millis, Progress};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +19,8 @@ const VERSION: u64 = 1;
 /// More entries than any learner could make: a file with more is not real progress.
 const MAX_ENTRIES: usize = 10_000;
 const MAX_NOTE_CHARS: usize = 20_000;
+/// More options than any question has.
+const MAX_CHOICES: usize = 100;
 /// How many unknown lesson ids an error names.
 const MAX_NAMED: usize = 5;
 
@@ -84,6 +86,13 @@ pub fn parse_import(text: &str, course: &Course) -> Result<Progress, ImportError
     }
     // serde_json refuses nesting deeper than 128 levels, so a hostile file can't exhaust the stack.
     let file: Value = serde_json::from_str(text).map_err(|e| {
+        if e.to_string().starts_with("recursion limit exceeded") {
+            return ImportError::new(format!(
+                "This isn't a PyRoad progress file: it is nested too deeply (more than 128 levels, at line {}, column {}).",
+                e.line(),
+                e.column()
+            ));
+        }
         ImportError::new(format!(
             "This isn't a PyRoad progress file: it isn't valid JSON (the problem is at line {}, column {}).",
             e.line(),
@@ -160,6 +169,21 @@ fn check_sizes(p: &Progress) -> Result<(), ImportError> {
     if sizes.iter().any(|n| *n > MAX_ENTRIES) {
         return Err(ImportError::new(format!(
             "This file has more entries than real progress could have (over {MAX_ENTRIES} in one list)."
+        )));
+    }
+    if let Some(key) = p
+        .questions
+        .iter()
+        .find(|(_, q)| match &q.last_answer {
+            Some(Answer::Text(text)) => text.chars().count() > MAX_NOTE_CHARS,
+            Some(Answer::Choices(picked)) => picked.len() > MAX_CHOICES,
+            None => false,
+        })
+        .map(|(key, _)| key)
+    {
+        return Err(ImportError::new(format!(
+            "The answer to question `{}` is longer than any real answer.",
+            shorten(key)
         )));
     }
     if let Some(id) = p
@@ -354,7 +378,7 @@ mod tests {
         p.record_check("b", "e", &g, false, 11);
         p.record_check("b", "e", &g, true, 12);
         p.record_solution_viewed("c", "e", 13);
-        p.record_answer("b", "q", &g, true, 14);
+        p.record_answer("b", "q", &g, Answer::Choices(vec![0]), true, 14);
         p.notes.insert(
             "c".into(),
             Note {
@@ -420,10 +444,16 @@ mod tests {
         );
 
         // Deep nesting stops at serde_json's recursion limit instead of overflowing the stack.
-        let deep = "[".repeat(100_000);
-        assert!(error(&deep).contains("isn't valid JSON"));
+        // Valid JSON nested 10,000 deep is refused for its depth, not called invalid.
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(
+            error(&deep).contains("nested too deeply"),
+            "{}",
+            error(&deep)
+        );
         let deep_inside = file(&format!("{}{}", "[".repeat(50_000), "]".repeat(50_000)));
-        assert!(error(&deep_inside).contains("isn't valid JSON"));
+        assert!(error(&deep_inside).contains("nested too deeply"));
+        assert!(error(&"[".repeat(100_000)).contains("nested too deeply"));
 
         let many: Vec<String> = (0..=MAX_ENTRIES)
             .map(|i| format!("\"a/e{i}\":{{\"attempts\":1}}"))
@@ -442,6 +472,16 @@ mod tests {
         assert_eq!(
             error(&long_note),
             "The note on lesson `a` is longer than 20000 characters."
+        );
+
+        let card = r#""card":{"due_at":1,"interval_days":1,"ease":2.5,"streak":1}"#;
+        let long_answer = file(&format!(
+            r#"{{"schema":1,"questions":{{"a/q":{{"attempts":1,"correct":0,"last_correct":false,"answered_at":1,{card},"last_answer":{{"text":"{}"}}}}}}}}"#,
+            "x".repeat(MAX_NOTE_CHARS + 1)
+        ));
+        assert_eq!(
+            error(&long_answer),
+            "The answer to question `a/q` is longer than any real answer."
         );
     }
 
@@ -602,9 +642,9 @@ mod tests {
     fn merge_takes_the_later_answers_and_notes_and_all_active_days() {
         let g = Gradable::default();
         let mut current = Progress::default();
-        current.record_answer("a", "old", &g, true, 50);
-        current.record_answer("a", "new", &g, false, 10);
-        current.record_answer("a", "tie", &g, true, 5);
+        current.record_answer("a", "old", &g, Answer::Choices(vec![0]), true, 50);
+        current.record_answer("a", "new", &g, Answer::Choices(vec![0]), false, 10);
+        current.record_answer("a", "tie", &g, Answer::Choices(vec![0]), true, 5);
         current.notes.insert(
             "a".into(),
             Note {
@@ -621,9 +661,9 @@ mod tests {
         );
         current.active_days = [1, 2].into();
         let mut incoming = Progress::default();
-        incoming.record_answer("a", "old", &g, false, 40);
-        incoming.record_answer("a", "new", &g, true, 20);
-        incoming.record_answer("a", "tie", &g, false, 5);
+        incoming.record_answer("a", "old", &g, Answer::Choices(vec![0]), false, 40);
+        incoming.record_answer("a", "new", &g, Answer::Choices(vec![0]), true, 20);
+        incoming.record_answer("a", "tie", &g, Answer::Choices(vec![0]), false, 5);
         incoming.notes.insert(
             "a".into(),
             Note {

@@ -55,7 +55,7 @@ async fn check(b: &Browser) {
 async fn finished(b: &Browser, secs: u64) -> String {
     b.wait_until_secs(
         "(() => { const n = document.querySelector('.exercise .console-note'); \
-         return n && n.textContent !== 'Running…'; })()",
+         return n && n.textContent !== 'Running…' && !n.textContent.startsWith('Waiting'); })()",
         secs,
     )
     .await;
@@ -269,6 +269,64 @@ async fn input_pauses_the_program_until_the_learner_answers() {
         error.contains("numpy is downloaded from the internet the first time it is used"),
         "{error}"
     );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url(LESSON)).await;
+    // Two examples, edited: A loops forever, B prints.
+    b.find(".code-block[data-runnable=\"true\"] button.run")
+        .await;
+    b.js(
+        "const [a, b] = document.querySelectorAll('.code-block[data-runnable=\"true\"]'); \
+          a.dataset.test = 'a'; b.dataset.test = 'b';",
+    )
+    .await;
+    let (a, bb) = ("[data-test=a]".to_owned(), "[data-test=b]".to_owned());
+    // Python up, and its spare booted from the snapshot, as after a learner's first runs.
+    b.click(&format!("{a} button.run")).await;
+    b.wait_until_python_snapshot_saved().await;
+    let note = |css: &str| format!("document.querySelector('{css} .console-note')?.textContent");
+    b.click(&format!("{a} button.edit")).await;
+    b.type_into_editor(&format!("{a} .cm-content"), "while True: pass")
+        .await;
+    b.click(&format!("{bb} button.edit")).await;
+    b.type_into_editor(&format!("{bb} .cm-content"), "print('B ran')")
+        .await;
+    let b_ran = format!(
+        "{} === 'B ran\\n' && {}?.startsWith('Finished')",
+        format_args!("document.querySelector('{bb} .console .output')?.textContent"),
+        note(&bb)
+    );
+
+    // B during A: starting B stops A, and B runs.
+    b.click(&format!("{a} button.run")).await;
+    b.find(&format!("{a} button.stop:not([hidden])")).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    b.click(&format!("{bb} button.run")).await;
+    b.wait_until_secs(&b_ran, 9).await;
+    println!(
+        "B ran {:?} after it was asked for, during A",
+        started.elapsed()
+    );
+    assert_eq!(
+        b.text(&format!("{a} .console-note")).await,
+        "Stopped, to run the program you started next."
+    );
+
+    // B right after Stop on A: B runs too.
+    b.click(&format!("{a} button.run")).await;
+    b.find(&format!("{a} button.stop:not([hidden])")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.click(&format!("{a} button.stop")).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    b.click(&format!("{bb} button.run")).await;
+    b.wait_until_secs(&b_ran, 8).await;
+    assert_eq!(b.text(&format!("{a} .console-note")).await, "Stopped.");
     b.close().await;
 }
 

@@ -1,7 +1,7 @@
 //! A program's console: streamed output (as text, never HTML), errors explained, `input()`,
 //! and Run/Stop. Code examples and exercises share it.
 
-use super::python::{self, Event, Finished};
+use super::python::{self, Event, Finished, StopReason, Wait};
 use leptos::prelude::*;
 use pyroad::runner::{Outcome, PyError, Request, Stream};
 
@@ -48,6 +48,14 @@ impl Console {
         self.error.set(None);
         self.note.set(Some("Running…".into()));
         let id = python::run(make, timeout_secs, move |event| match event {
+            Event::Waiting(why) => self.note.set(Some(
+                match why {
+                    Wait::ForPython => "Waiting for Python to start…",
+                    Wait::ForOtherProgram => "Waiting for the program that is running to stop…",
+                }
+                .into(),
+            )),
+            Event::Started => self.note.set(Some("Running…".into())),
             Event::Output(stream, text) => self.chunks.update(|c| match c.last_mut() {
                 Some((last, existing)) if *last == stream => existing.push_str(&text),
                 _ => c.push((stream, text)),
@@ -65,17 +73,7 @@ impl Console {
                 self.state.set(State::Idle);
                 self.note.set(Some(summary(&how)));
                 if let Finished::Done { outcome, .. } = &how {
-                    let error = match outcome {
-                        Outcome::Run(run) => run.error.clone(),
-                        Outcome::Check(check) => check.error.clone(),
-                    };
-                    // Stop interrupts with KeyboardInterrupt: that's "Stopped.", not an error.
-                    match error {
-                        Some(e) if e.kind == "KeyboardInterrupt" => {
-                            self.note.set(Some("Stopped.".into()))
-                        }
-                        error => self.error.set(error),
-                    }
+                    self.error.set(outcome.error().cloned());
                 }
                 on_done(&how);
             }
@@ -188,8 +186,11 @@ fn summary(how: &Finished) -> String {
             }
             note
         }
-        Finished::Stopped(None) => "Stopped.".to_owned(),
-        Finished::Stopped(Some(secs)) => format!(
+        Finished::Stopped(StopReason::Learner) => "Stopped.".to_owned(),
+        Finished::Stopped(StopReason::AnotherRun) => {
+            "Stopped, to run the program you started next.".to_owned()
+        }
+        Finished::Stopped(StopReason::TimeLimit(secs)) => format!(
             "Stopped after {secs} seconds: the program was taking too long. Look for a loop that never ends."
         ),
         Finished::Failed(error) => error.clone(),

@@ -13,9 +13,19 @@ use pyroad::progress::Status;
 use pyroad::route::Route;
 use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Request};
 
-async fn load_lesson(file: String) -> Result<Lesson, String> {
+pub async fn load_lesson(file: String) -> Result<Lesson, String> {
     let text = fetch_text(&file).await?;
     serde_json::from_str(&text).map_err(|e| format!("the lesson file is damaged ({e})"))
+}
+
+/// Says why `what` couldn't be loaded, with a button that tries again.
+pub fn load_error(what: &'static str, error: String, retry: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <div class="load-error" role="alert">
+            <p>{format!("{what} couldn't be loaded: {error}.")}</p>
+            <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
+        </div>
+    }
 }
 
 #[component]
@@ -45,7 +55,7 @@ pub fn LessonPage(id: String) -> impl IntoView {
     }
 
     let file = info.file.clone();
-    let attempt = RwSignal::new(0);
+    let attempt = RwSignal::new(0u32);
     let lesson = LocalResource::new(move || {
         attempt.track();
         load_lesson(file.clone())
@@ -70,12 +80,7 @@ pub fn LessonPage(id: String) -> impl IntoView {
                 </header>
                 {move || match lesson.get() {
                     None => view! { <p class="loading" role="status">"Loading the lesson…"</p> }.into_any(),
-                    Some(Err(error)) => view! {
-                        <div class="load-error" role="alert">
-                            <p>{format!("This lesson couldn't be loaded: {error}.")}</p>
-                            <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
-                        </div>
-                    }.into_any(),
+                    Some(Err(error)) => load_error("This lesson", error, attempt).into_any(),
                     Some(Ok(lesson)) => {
                         let id = lesson.id.clone();
                         let gradable = lesson.gradable();

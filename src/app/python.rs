@@ -1,6 +1,10 @@
 //! The page's side of the Python worker: boots it, sends jobs, streams their events back, and
 //! recovers from runaway code by switching to a spare worker.
 //!
+//! One program runs at a time. Jobs wait in order until Python is up and the job before them
+//! has ended; a Run asked for while a program runs stops that program, so nothing asked for is
+//! lost and nothing waits behind a runaway loop.
+//!
 //! Workers and callbacks aren't `Send`, so the runtime lives in a thread-local; components see
 //! only [`status`], [`run`], [`send_input`] and [`stop`].
 
@@ -8,7 +12,7 @@ use super::dom::window;
 use leptos::prelude::*;
 use pyroad::runner::{Outcome, Reply, Request, Stream};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -38,6 +42,10 @@ pub enum Status {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// The job waits before it starts.
+    Waiting(Wait),
+    /// The job has been handed to Python.
+    Started,
     Output(Stream, String),
     /// Packages are downloading before the job starts.
     Loading(Vec<String>),
@@ -53,9 +61,26 @@ pub enum Finished {
         elapsed_ms: f64,
         output_cut_total: usize,
     },
-    /// Stopped by the learner (`None`) or by the time limit (`Some(seconds)`).
-    Stopped(Option<u32>),
+    Stopped(StopReason),
     Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Wait {
+    /// Python is still starting.
+    ForPython,
+    /// Another program is being stopped to make way for this one.
+    ForOtherProgram,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StopReason {
+    /// The learner pressed Stop.
+    Learner,
+    /// It ran past its time limit (seconds).
+    TimeLimit(u32),
+    /// The learner started another program.
+    AnotherRun,
 }
 
 type Listener = Rc<dyn Fn(Event)>;
@@ -159,7 +184,8 @@ struct Job {
     listener: Listener,
     timeout_secs: u32,
     timer: Option<i32>,
-    waiting_for_input: bool,
+    /// Set when it was asked to stop, and why: then ending in KeyboardInterrupt is "stopped".
+    stopping: Option<StopReason>,
 }
 
 #[derive(Default)]
@@ -168,7 +194,12 @@ struct Runtime {
     spare: Option<Slot>,
     generation: u32,
     next_id: u32,
+    /// Every job not yet finished: the one running and those waiting.
     jobs: HashMap<u32, Job>,
+    /// The job the active worker is running.
+    running: Option<u32>,
+    /// Jobs waiting to be sent, in the order they were asked for.
+    queue: VecDeque<(u32, Request)>,
     /// The first worker's memory snapshot, from which later workers boot quickly.
     snapshot: Option<wasm_bindgen::JsValue>,
 }
@@ -339,6 +370,8 @@ fn boot_failed(generation: u32, error: String) {
         if let Some(s) = rt.active.take() {
             s.worker.terminate();
         }
+        rt.running = None;
+        rt.queue.clear();
         rt.jobs.drain().map(|(_, job)| job.listener).collect()
     });
     if listeners.is_empty() && status().get_untracked() != Status::Loading {
@@ -400,6 +433,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
                 } else {
                     ready_status()
                 });
+                start_next();
             }
         }
         Reply::BootFailed { error } => boot_failed(generation, error),
@@ -413,6 +447,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
                     rt.active = rt.spare.take().or_else(|| new_slot(rt));
                 });
                 set_status(ready_status());
+                start_next();
             }
         }
         _ if !from_active => {}
@@ -441,7 +476,6 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
             RUNTIME.with_borrow_mut(|rt| {
                 if let Some(job) = rt.jobs.get_mut(&id) {
                     // Time spent waiting for the learner to type doesn't count against the limit.
-                    job.waiting_for_input = true;
                     if let Some(timer) = job.timer.take() {
                         window().clear_timeout_with_handle(timer);
                     }
@@ -473,16 +507,56 @@ fn notify(id: u32, event: Event) {
 }
 
 fn finish(id: u32, how: Finished) {
-    let Some(job) = RUNTIME.with_borrow_mut(|rt| rt.jobs.remove(&id)) else {
+    let Some(job) = RUNTIME.with_borrow_mut(|rt| {
+        if rt.running == Some(id) {
+            rt.running = None;
+        }
+        rt.queue.retain(|(queued, _)| *queued != id);
+        rt.jobs.remove(&id)
+    }) else {
         return;
     };
     if let Some(timer) = job.timer {
         window().clear_timeout_with_handle(timer);
     }
+    let how = match (how, job.stopping) {
+        (Finished::Done { outcome, .. }, Some(reason)) if outcome.interrupted() => {
+            Finished::Stopped(reason)
+        }
+        (how, _) => how,
+    };
     if RUNTIME.with_borrow(|rt| rt.jobs.is_empty()) && status().get_untracked() == Status::Running {
         set_status(ready_status());
     }
+    start_next();
     (job.listener)(Event::Finished(how));
+}
+
+/// Sends the first waiting job to Python, once Python is up and nothing else runs.
+fn start_next() {
+    let next = RUNTIME.with_borrow_mut(|rt| {
+        let ready = rt.active.as_ref().is_some_and(|s| s.ready.is_some());
+        if rt.running.is_some() || !ready {
+            return None;
+        }
+        let (id, request) = rt.queue.pop_front()?;
+        rt.running = Some(id);
+        // The time limit counts from here: waiting for Python or another program is not running.
+        let secs = rt.jobs.get(&id)?.timeout_secs;
+        Some((id, request, secs))
+    });
+    let Some((id, request, secs)) = next else {
+        return;
+    };
+    let timer = start_timer(id, secs);
+    RUNTIME.with_borrow_mut(|rt| {
+        if let Some(job) = rt.jobs.get_mut(&id) {
+            job.timer = Some(timer);
+        }
+    });
+    set_status(Status::Running);
+    post(&request);
+    notify(id, Event::Started);
 }
 
 fn ready_status() -> Status {
@@ -498,7 +572,9 @@ fn ready_status() -> Status {
 }
 
 fn start_timer(id: u32, secs: u32) -> i32 {
-    set_timeout(secs as i32 * 1000, move || stop_job(id, Some(secs)))
+    set_timeout(secs as i32 * 1000, move || {
+        stop_job(id, StopReason::TimeLimit(secs))
+    })
 }
 
 /// Sends a job to Python. `make` builds the request from the job's id; `listener` receives its
@@ -509,7 +585,7 @@ pub fn run(
     listener: impl Fn(Event) + 'static,
 ) -> u32 {
     warm_up();
-    let (id, request) = RUNTIME.with_borrow_mut(|rt| {
+    let (id, running, ready) = RUNTIME.with_borrow_mut(|rt| {
         rt.next_id += 1;
         let id = rt.next_id;
         rt.jobs.insert(
@@ -517,19 +593,25 @@ pub fn run(
             Job {
                 listener: Rc::new(listener),
                 timeout_secs,
-                timer: Some(start_timer(id, timeout_secs)),
-                waiting_for_input: false,
+                timer: None,
+                stopping: None,
             },
         );
-        if rt.active.as_ref().is_some_and(|s| s.ready.is_some()) {
+        rt.queue.push_back((id, make(id)));
+        let ready = rt.active.as_ref().is_some_and(|s| s.ready.is_some());
+        if ready {
             ensure_spare(rt);
         }
-        (id, make(id))
+        (id, rt.running, ready)
     });
-    if matches!(status().get_untracked(), Status::Ready { .. }) {
-        set_status(Status::Running);
+    match running {
+        Some(other) => {
+            notify(id, Event::Waiting(Wait::ForOtherProgram));
+            stop_job(other, StopReason::AnotherRun);
+        }
+        None if !ready => notify(id, Event::Waiting(Wait::ForPython)),
+        None => start_next(),
     }
-    post(&request);
     id
 }
 
@@ -542,11 +624,7 @@ fn post(request: &Request) {
 }
 
 pub fn send_input(id: u32, text: String) {
-    let timeout = RUNTIME.with_borrow_mut(|rt| {
-        let job = rt.jobs.get_mut(&id)?;
-        job.waiting_for_input = false;
-        Some(job.timeout_secs)
-    });
+    let timeout = RUNTIME.with_borrow(|rt| rt.jobs.get(&id).map(|job| job.timeout_secs));
     if let Some(secs) = timeout {
         let timer = start_timer(id, secs);
         RUNTIME.with_borrow_mut(|rt| {
@@ -588,9 +666,14 @@ fn answer(id: u32, answer: Answer) {
     }
 }
 
-/// Stops a job at the learner's request.
+/// Stops a job at the learner's request (one still waiting just ends).
 pub fn stop(id: u32) {
-    stop_job(id, None);
+    let waiting = RUNTIME.with_borrow(|rt| rt.queue.iter().any(|(queued, _)| *queued == id));
+    if waiting {
+        finish(id, Finished::Stopped(StopReason::Learner));
+    } else {
+        stop_job(id, StopReason::Learner);
+    }
 }
 
 /// How long a job may take to answer an interrupt before its worker is ended: longer where a
@@ -598,8 +681,16 @@ pub fn stop(id: u32) {
 const INTERRUPT_GRACE_MS: i32 = 300;
 const ISOLATED_INTERRUPT_GRACE_MS: i32 = 1000;
 
-fn stop_job(id: u32, timed_out: Option<u32>) {
-    if !RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
+/// Asks the running job to stop (once: a second request keeps the first reason).
+fn stop_job(id: u32, reason: StopReason) {
+    let first = RUNTIME.with_borrow_mut(|rt| match rt.jobs.get_mut(&id) {
+        Some(job) if job.stopping.is_none() && rt.running == Some(id) => {
+            job.stopping = Some(reason);
+            true
+        }
+        _ => false,
+    });
+    if !first {
         return;
     }
     // With an interrupt buffer, a busy loop raises KeyboardInterrupt (2 is SIGINT). Blocked in
@@ -619,15 +710,15 @@ fn stop_job(id: u32, timed_out: Option<u32>) {
         INTERRUPT_GRACE_MS
     };
     set_timeout(grace, move || {
-        if RUNTIME.with_borrow(|rt| rt.jobs.contains_key(&id)) {
-            replace_worker(id, timed_out);
+        if RUNTIME.with_borrow(|rt| rt.running == Some(id)) {
+            replace_worker(id, reason);
         }
     });
 }
 
 /// Busy running Python, a worker can't be interrupted (without cross-origin isolation): end it
-/// and switch to the spare.
-fn replace_worker(id: u32, timed_out: Option<u32>) {
+/// and switch to the spare. Jobs still waiting run on the new worker.
+fn replace_worker(id: u32, reason: StopReason) {
     RUNTIME.with_borrow_mut(|rt| {
         if let Some(slot) = rt.active.take() {
             slot.worker.terminate();
@@ -636,18 +727,10 @@ fn replace_worker(id: u32, timed_out: Option<u32>) {
         if rt.active.is_none() {
             rt.active = new_slot(rt);
         }
-    });
-    set_status(ready_status());
-    let jobs: Vec<u32> = RUNTIME.with_borrow(|rt| rt.jobs.keys().copied().collect());
-    for job in jobs {
-        finish(
-            job,
-            Finished::Stopped(if job == id { timed_out } else { None }),
-        );
-    }
-    RUNTIME.with_borrow_mut(|rt| {
         if rt.active.as_ref().is_some_and(|s| s.ready.is_some()) {
             ensure_spare(rt);
         }
     });
+    set_status(ready_status());
+    finish(id, Finished::Stopped(reason));
 }

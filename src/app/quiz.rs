@@ -1,29 +1,40 @@
 //! Quiz questions: multiple choice (one or several right answers) and predict-the-output.
-//! Answers are graded at once, explained, recorded, and scheduled for review.
+//! Answers are graded at once, explained, recorded, and scheduled for review; a question shows
+//! the learner's last answer again when they come back.
 
 use super::lesson_page::Code;
 use super::store::ProgressStore;
 use leptos::prelude::*;
 use pyroad::lesson::{ChoiceOption, CodeBlock, Question, normalize_output};
-use pyroad::progress::Gradable;
+use pyroad::progress::{Answer, Gradable};
 
 /// One question. `on_answered` hears whether the answer was right (the review page moves on).
+/// `fresh` asks for a new answer instead of showing the last one (review).
 #[component]
 pub fn QuestionView(
     question: Question,
     lesson_id: String,
     gradable: Gradable,
     #[prop(optional, into)] on_answered: Option<Callback<bool>>,
+    #[prop(optional)] fresh: bool,
 ) -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     let id = question.id().to_owned();
+    let last = (!fresh)
+        .then(|| {
+            store.progress.with_untracked(|p| {
+                let q = p.question(&lesson_id, &id)?;
+                Some((q.last_answer.clone()?, q.last_correct))
+            })
+        })
+        .flatten();
     let answered = RwSignal::new(None::<bool>);
     let record = {
         let (lesson, id) = (lesson_id.clone(), id.clone());
-        move |correct: bool| {
+        move |answer: Answer, correct: bool| {
             answered.set(Some(correct));
             store.update(|p, now| {
-                p.record_answer(&lesson, &id, &gradable, correct, now);
+                p.record_answer(&lesson, &id, &gradable, answer, correct, now);
                 true
             });
             super::frame::emit(pyroad::embed::Event::QuizAnswered {
@@ -45,7 +56,15 @@ pub fn QuestionView(
             explanation_html,
             ..
         } => (
-            choice(&dom_id, prompt_html, options, multiple, answered, record).into_any(),
+            choice(
+                &dom_id,
+                prompt_html,
+                options,
+                multiple,
+                (answered, last),
+                record,
+            )
+            .into_any(),
             explanation_html,
         ),
         Question::Predict {
@@ -55,7 +74,15 @@ pub fn QuestionView(
             explanation_html,
             ..
         } => (
-            predict(&dom_id, prompt_html, code, expected, answered, record).into_any(),
+            predict(
+                &dom_id,
+                prompt_html,
+                code,
+                expected,
+                (answered, last),
+                record,
+            )
+            .into_any(),
             explanation_html,
         ),
     };
@@ -79,16 +106,26 @@ fn choice(
     prompt_html: String,
     options: Vec<ChoiceOption>,
     multiple: bool,
-    answered: RwSignal<Option<bool>>,
-    record: impl Fn(bool) + Clone + 'static,
+    (answered, last): (RwSignal<Option<bool>>, Option<(Answer, bool)>),
+    record: impl Fn(Answer, bool) + Clone + 'static,
 ) -> impl IntoView {
-    let picked = RwSignal::new(vec![false; options.len()]);
+    let mut ticked = vec![false; options.len()];
+    // The last answer is shown only if it still fits the question (options may have changed).
+    if let Some((Answer::Choices(picks), correct)) = last
+        && !picks.is_empty()
+        && picks.iter().all(|&i| i < ticked.len())
+    {
+        picks.iter().for_each(|&i| ticked[i] = true);
+        answered.set(Some(correct));
+    }
+    let picked = RwSignal::new(ticked);
     let correct: Vec<bool> = options.iter().map(|o| o.correct).collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let choice = picked.get_untracked();
         if choice.iter().any(|p| *p) {
-            record(choice == correct);
+            let picks = (0..choice.len()).filter(|&i| choice[i]).collect();
+            record(Answer::Choices(picks), choice == correct);
         }
     };
     // Say that several answers may be right, unless the question already does.
@@ -141,16 +178,21 @@ fn predict(
     prompt_html: String,
     code: CodeBlock,
     expected: String,
-    answered: RwSignal<Option<bool>>,
-    record: impl Fn(bool) + Clone + 'static,
+    (answered, last): (RwSignal<Option<bool>>, Option<(Answer, bool)>),
+    record: impl Fn(Answer, bool) + Clone + 'static,
 ) -> impl IntoView {
     let guess = RwSignal::new(String::new());
+    if let Some((Answer::Text(text), correct)) = last {
+        guess.set(text);
+        answered.set(Some(correct));
+    }
     let want = normalize_output(&expected);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = guess.get_untracked();
         if !text.trim().is_empty() {
-            record(normalize_output(&text) == want);
+            let correct = normalize_output(&text) == want;
+            record(Answer::Text(text), correct);
         }
     };
     let field_id = format!("{dom_id}-answer");

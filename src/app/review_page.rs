@@ -1,12 +1,12 @@
 //! Review: quiz questions the learner has answered come back when they are due, one at a time,
 //! so early stages stay known.
 
-use super::dom::{fetch_text, now_millis, set_title};
+use super::dom::{now_millis, set_title};
+use super::lesson_page::{load_error, load_lesson};
 use super::quiz::QuestionView;
 use super::store::ProgressStore;
 use leptos::prelude::*;
 use pyroad::course::Course;
-use pyroad::lesson::Lesson;
 use pyroad::review::DAY_MS;
 use pyroad::route::Route;
 
@@ -34,15 +34,22 @@ pub fn ReviewPage() -> impl IntoView {
         answered.set(false);
         current.set(due_now(store).into_iter().next());
     };
+    let attempt = RwSignal::new(0u32);
+    // `None` when nothing is due; else the question, or why it couldn't be loaded.
     let question = LocalResource::new(move || {
+        attempt.track();
         let item = current.get();
         async move {
             let (lesson_id, question_id) = item?;
-            let lesson = course.lesson(&lesson_id)?;
-            let text = fetch_text(&lesson.lesson.file).await.ok()?;
-            let lesson: Lesson = serde_json::from_str(&text).ok()?;
-            let question = lesson.questions().find(|q| q.id() == question_id)?.clone();
-            Some((lesson.id.clone(), lesson.gradable(), question))
+            let file = course.lesson(&lesson_id)?.lesson.file.clone();
+            Some(load_lesson(file).await.and_then(|lesson| {
+                let question = lesson
+                    .questions()
+                    .find(|q| q.id() == question_id)
+                    .cloned()
+                    .ok_or("the question is no longer in its lesson")?;
+                Ok((lesson.id.clone(), lesson.gradable(), question))
+            }))
         }
     });
     view! {
@@ -60,10 +67,11 @@ pub fn ReviewPage() -> impl IntoView {
                 }}
                 {move || (reviewed.get() > 0).then(|| format!(" You reviewed {} this visit.", reviewed.get()))}
             </p>
-            {move || match (current.get(), question.get().flatten()) {
-                (None, _) => view! { <NextReview/> }.into_any(),
+            {move || match (current.get(), question.get()) {
+                (None, _) | (_, Some(None)) => view! { <NextReview/> }.into_any(),
                 (Some(_), None) => view! { <p class="loading" role="status">"Loading the question…"</p> }.into_any(),
-                (Some(_), Some((lesson_id, gradable, question))) => {
+                (Some(_), Some(Some(Err(error)))) => load_error("This question", error, attempt).into_any(),
+                (Some(_), Some(Some(Ok((lesson_id, gradable, question))))) => {
                     let title = course.lesson(&lesson_id).map(|l| l.lesson.title.clone()).unwrap_or_default();
                     view! {
                         <p class="review-from">
@@ -73,6 +81,7 @@ pub fn ReviewPage() -> impl IntoView {
                             question
                             lesson_id
                             gradable
+                            fresh=true
                             on_answered=Callback::new(move |_| {
                                 answered.set(true);
                                 reviewed.update(|n| *n += 1);
