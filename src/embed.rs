@@ -2,7 +2,8 @@
 //! the commands a host page may send, and the events the frame reports. Version 1 of the
 //! message schema is documented in README.md.
 
-use crate::course::is_valid_id;
+use crate::course::{Course, is_valid_id};
+use crate::transfer::MAX_IMPORT_BYTES;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,6 +20,8 @@ pub struct Config {
     pub namespace: Option<String>,
     /// `hosts=<origin>,<origin>`: only these origins may send commands (default: the parent frame).
     pub hosts: Vec<String>,
+    /// `store=host`: the host page keeps the progress (`save-progress` / `load-progress`).
+    pub store_on_host: bool,
 }
 
 impl Config {
@@ -29,6 +32,7 @@ impl Config {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key {
                 "embed" => config.embed = matches!(value, "1" | "true" | ""),
+                "store" => config.store_on_host = value == "host",
                 "ns" if is_valid_id(value) && value.len() <= 40 => {
                     config.namespace = Some(value.to_owned())
                 }
@@ -82,12 +86,18 @@ fn is_origin(text: &str) -> bool {
     })
 }
 
+/// The longest message the frame reads: a progress file, plus room for the envelope.
+pub const MAX_MESSAGE_BYTES: usize = MAX_IMPORT_BYTES + 1024;
+
 /// A command from the host page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Show a lesson (`lesson`), or the roadmap (`None`).
     Navigate(Option<String>),
     SetTheme(Theme),
+    /// The progress the host keeps for the frame (`store=host`), as the text of a progress
+    /// file, still to be checked like an import; `None` when the host has none yet.
+    ProgressData(Option<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,9 +107,13 @@ pub enum Theme {
 }
 
 impl Command {
-    /// Reads a command; anything malformed (wrong source or version, unknown type, bad id) is
-    /// `None` and ignored.
-    pub fn parse(message: &Value) -> Option<Self> {
+    /// Reads a message as JSON text; anything too long or malformed (wrong source or version,
+    /// unknown type, an id that isn't one of `course`'s lessons) is `None` and ignored.
+    pub fn parse(text: &str, course: &Course) -> Option<Self> {
+        if text.len() > MAX_MESSAGE_BYTES {
+            return None;
+        }
+        let message: Value = serde_json::from_str(text).ok()?;
         if message.get("source")?.as_str()? != SOURCE
             || message.get("version")?.as_u64()? != u64::from(VERSION)
         {
@@ -108,9 +122,14 @@ impl Command {
         match message.get("type")?.as_str()? {
             "navigate" => match message.get("lesson") {
                 None | Some(Value::Null) => Some(Self::Navigate(None)),
-                Some(Value::String(id)) if is_valid_id(id) => {
+                Some(Value::String(id)) if course.resolve(id).is_some() => {
                     Some(Self::Navigate(Some(id.clone())))
                 }
+                _ => None,
+            },
+            "progress-data" => match message.get("data")? {
+                Value::Null => Some(Self::ProgressData(None)),
+                data @ Value::Object(_) => Some(Self::ProgressData(Some(data.to_string()))),
                 _ => None,
             },
             "set-theme" => match message.get("theme")?.as_str()? {
@@ -147,6 +166,12 @@ pub enum Event {
         correct: bool,
     },
     Progress(Summary),
+    /// `store=host`: the frame's progress changed; `data` is a progress file to keep.
+    SaveProgress {
+        data: Value,
+    },
+    /// `store=host`: the frame asks for the progress the host keeps (answer: `progress-data`).
+    LoadProgress,
     /// The height of the frame's content in CSS pixels, so the host can size the iframe.
     Resize {
         height: u32,
@@ -175,6 +200,7 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::tests::sample;
     use serde_json::json;
 
     #[test]
@@ -205,17 +231,31 @@ mod tests {
 
     #[test]
     fn only_well_formed_commands_parse() {
-        let nav =
-            json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": "functions"});
-        assert_eq!(
-            Command::parse(&nav),
-            Some(Command::Navigate(Some("functions".into())))
-        );
+        let course = sample();
+        let parse = |message: &Value| Command::parse(&message.to_string(), &course);
+        let nav = json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": "a"});
+        assert_eq!(parse(&nav), Some(Command::Navigate(Some("a".into()))));
         let home = json!({"source": "pyroad", "version": 1, "type": "navigate"});
-        assert_eq!(Command::parse(&home), Some(Command::Navigate(None)));
+        assert_eq!(parse(&home), Some(Command::Navigate(None)));
         let theme = json!({"source": "pyroad", "version": 1, "type": "set-theme", "theme": "dark"});
-        assert_eq!(Command::parse(&theme), Some(Command::SetTheme(Theme::Dark)));
+        assert_eq!(parse(&theme), Some(Command::SetTheme(Theme::Dark)));
+        let data = json!({"source": "pyroad", "version": 1, "type": "progress-data", "data": {"format": "pyroad-progress"}});
+        assert_eq!(
+            parse(&data),
+            Some(Command::ProgressData(Some(
+                r#"{"format":"pyroad-progress"}"#.into()
+            )))
+        );
+        let none = json!({"source": "pyroad", "version": 1, "type": "progress-data", "data": null});
+        assert_eq!(parse(&none), Some(Command::ProgressData(None)));
+        let long_id = "a".repeat(100_000);
         for bad in [
+            // Ids that are well formed but not lessons of this course.
+            json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": "no-such-lesson"}),
+            json!({"source": "pyroad", "version": 1, "type": "navigate", "lesson": long_id}),
+            json!({"source": "pyroad", "version": 1, "type": "progress-data", "data": "{}"}),
+            json!({"source": "pyroad", "version": 1, "type": "progress-data"}),
+            json!({"source": "pyroad", "version": 1, "type": "progress-data", "data": {"x": "y".repeat(MAX_MESSAGE_BYTES)}}),
             json!("navigate"),
             json!({"type": "navigate", "lesson": "functions"}),
             json!({"source": "pyroad", "version": 2, "type": "navigate", "lesson": "functions"}),
@@ -224,8 +264,9 @@ mod tests {
             json!({"source": "pyroad", "version": 1, "type": "run", "code": "import os"}),
             json!({"source": "pyroad", "version": 1, "type": "set-theme", "theme": "neon"}),
         ] {
-            assert_eq!(Command::parse(&bad), None, "{bad}");
+            assert_eq!(parse(&bad), None, "{bad}");
         }
+        assert_eq!(Command::parse("{not json", &course), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::time::Duration;
 use support::{Browser, StaticServer, dist_dir};
 
 const LESSONS: usize = 49;
@@ -74,6 +75,32 @@ async fn clicking_a_lesson_opens_it_and_back_returns_to_the_roadmap() {
     );
     b.client.forward().await.unwrap();
     b.find("article.lesson[data-lesson=\"control-flow\"]").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn leaving_a_lesson_before_its_code_editor_has_loaded_raises_no_error() {
+    let site = server();
+    // A slow connection: the editor's code arrives 1.5 s after it is asked for.
+    site.delay("editor.js", Duration::from_millis(1500));
+    let b = Browser::start().await;
+    b.record_page_errors().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    // The plain text box stands in while the editor loads; the learner leaves at once.
+    b.find(".exercise textarea.editor-fallback").await;
+    assert_eq!(
+        b.count(".exercise .cm-content").await,
+        0,
+        "the editor is still loading"
+    );
+    b.click("nav.breadcrumb a[href=\"#/\"]").await;
+    b.find(".lesson-node").await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(b.page_errors().await, Vec::<String>::new());
+    // The app still works: back to the lesson, whose editor now loads.
+    b.click("a.lesson-node[data-lesson=\"functions\"]").await;
+    b.find(".exercise .cm-content").await;
+    assert_eq!(b.page_errors().await, Vec::<String>::new());
     b.close().await;
 }
 

@@ -108,6 +108,8 @@ async fn a_host_on_another_origin_gets_events_and_drives_the_frame() {
         "for (const m of ['navigate', { type: 'navigate', lesson: 'functions' }, \
           { source: 'pyroad', version: 1, type: 'navigate', lesson: '<img src=x id=injected>' }, \
           { source: 'pyroad', version: 2, type: 'navigate', lesson: 'functions' }, \
+          { source: 'pyroad', version: 1, type: 'navigate', lesson: 'no-such-lesson' }, \
+          { source: 'pyroad', version: 1, type: 'navigate', lesson: 'a'.repeat(100000) }, \
           { source: 'pyroad', version: 1, type: 'run', code: 'print(1)' }]) send('a', m);",
     )
     .await;
@@ -191,5 +193,74 @@ async fn two_courses_on_one_site_keep_separate_progress() {
         b.attr("#mark-done", "aria-pressed").await.as_deref(),
         Some("true")
     );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn where_frames_get_no_storage_the_host_page_keeps_the_progress() {
+    // docs/embed.html on `localhost` frames the course on `127.0.0.1`, another site, and the
+    // browser refuses that site any storage (as incognito windows, Safari and strict modes do
+    // for frames of other sites). The host page keeps the progress instead.
+    let site = StaticServer::start(dist_dir(), "/");
+    let host = StaticServer::start(dist_dir(), "/host/");
+    let page = std::fs::read_to_string("docs/embed.html").expect("docs/embed.html");
+    host.add_page("embed.html", &page);
+    let b = Browser::start_with(serde_json::json!({ "profile": { "content_settings": { "exceptions": { "cookies": { "127.0.0.1,*": { "setting": 2 } } } } } })).await;
+    let url = format!(
+        "http://localhost:{}/host/embed.html?pyroad=http://127.0.0.1:{}/",
+        host.port, site.port
+    );
+    b.goto(&url).await;
+    let saved = "localStorage.getItem('week-3/pyroad-progress')";
+    b.find("#pyroad").await.enter_frame().await.unwrap();
+    b.find("article.lesson .prose").await;
+    assert_eq!(
+        b.js("try { localStorage.length; return 'storage'; } catch (e) { return e.name; }")
+            .await,
+        "SecurityError",
+        "the frame has no storage of its own"
+    );
+    b.click("#mark-done").await;
+    b.client.enter_parent_frame().await.unwrap();
+    b.wait_until(&format!(
+        "JSON.parse({saved} || 'null')?.progress?.lessons?.functions?.done_at > 0"
+    ))
+    .await;
+    b.find("#pyroad").await.enter_frame().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    assert_eq!(
+        b.count("#storage-notice").await,
+        0,
+        "nothing says progress is lost"
+    );
+
+    // Next visit: the frame gets its progress back from the host.
+    b.client.enter_parent_frame().await.unwrap();
+    b.client.refresh().await.unwrap();
+    b.find("#pyroad").await.enter_frame().await.unwrap();
+    b.wait_until("document.querySelector('#mark-done')?.getAttribute('aria-pressed') === 'true'")
+        .await;
+
+    // Hostile data from the host is refused like a hostile import: nothing changes, and the
+    // host's copy isn't overwritten.
+    b.client.enter_parent_frame().await.unwrap();
+    let hostile = r#"{"format":"pyroad-progress","version":1,"progress":{"schema":1,"lessons":{"<img src=x id=injected>":{"opened_at":1}}}}"#;
+    b.js(&format!(
+        "localStorage.setItem('week-3/pyroad-progress', '{hostile}')"
+    ))
+    .await;
+    b.client.refresh().await.unwrap();
+    b.find("#pyroad").await.enter_frame().await.unwrap();
+    let notice = b.text("#storage-notice").await;
+    assert!(notice.contains("couldn't be read"), "{notice}");
+    assert_eq!(b.count("#injected").await, 0);
+    assert_eq!(
+        b.attr("#mark-done", "aria-pressed").await.as_deref(),
+        Some("false")
+    );
+    b.click("#mark-done").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    b.client.enter_parent_frame().await.unwrap();
+    assert_eq!(b.js(&format!("return {saved}")).await, hostile);
     b.close().await;
 }

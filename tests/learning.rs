@@ -81,6 +81,18 @@ async fn quiz_answers_are_graded_explained_and_recorded() {
         "{stored}"
     );
 
+    // Back later: the question shows the last answer, its verdict and the explanation.
+    b.client.refresh().await.unwrap();
+    let feedback = b.text(&format!("{section} .feedback")).await;
+    assert!(feedback.starts_with("✓ Right."), "{feedback}");
+    let ticked = b
+        .js(&format!(
+            "return [...document.querySelectorAll('{section} .options input')].map(i => i.checked)"
+        ))
+        .await;
+    assert_eq!(ticked, serde_json::json!(right));
+    b.find(&format!("{section} .retry")).await;
+
     // Predict-the-output: the expected text, typed, is right; then the code can be run.
     let Some((plesson, pid, expected)) = c.lessons.iter().find_map(|l| {
         l.questions().find_map(|q| match q {
@@ -108,6 +120,15 @@ async fn quiz_answers_are_graded_explained_and_recorded() {
             .starts_with("✓ Right.")
     );
     b.find(&format!("{section} button.run")).await;
+    b.client.refresh().await.unwrap();
+    b.find(&format!("{section} .feedback.right")).await;
+    let typed = b
+        .js(&format!(
+            "return document.querySelector('{section} textarea.predict-answer').value"
+        ))
+        .await;
+    assert_eq!(typed.as_str(), Some(format!("{expected}  ").as_str()));
+    b.find(&format!("{section} .retry")).await;
     b.close().await;
 }
 

@@ -114,12 +114,13 @@ impl Editor {
         on_run: impl Fn() + 'static,
     ) -> Result<(), JsValue> {
         let module = JsFuture::from(import_module("./editor.js")).await?;
+        // The learner may have left the page while the editor loaded (a slow connection): then
+        // its signals are gone and there is nothing to mount.
+        let Some(fallback) = self.fallback.try_get_untracked() else {
+            return Ok(());
+        };
         // The text box may have been edited while the editor loaded: start from its text.
-        let doc = self
-            .fallback
-            .get_untracked()
-            .map(|a| a.value())
-            .unwrap_or_default();
+        let doc = fallback.map(|a| a.value()).unwrap_or_default();
         let on_change = Closure::<dyn FnMut(String)>::new(on_change);
         let on_run = Closure::<dyn FnMut()>::new(on_run);
         let options = Object::new();
@@ -128,12 +129,12 @@ impl Editor {
         Reflect::set(&options, &"onChange".into(), on_change.as_ref())?;
         Reflect::set(&options, &"onRun".into(), on_run.as_ref())?;
         let handle = call(&module, "mountEditor", &[host.into(), options.into()])?;
-        self.mounted.set_value(Some(Mounted {
+        self.mounted.try_set_value(Some(Mounted {
             handle,
             _on_change: on_change,
             _on_run: on_run,
         }));
-        self.ready.set(true);
+        self.ready.try_set(true);
         Ok(())
     }
 }

@@ -1,16 +1,24 @@
 //! PyRoad inside another site's iframe: reports events to the host page, obeys its (validated)
-//! commands, and tells it the content's height. Outside a frame, all of this stays quiet.
+//! commands, tells it the content's height, and with `store=host` keeps progress on the host.
+//! Outside a frame, all of this stays quiet.
 
-use super::dom::window;
-use super::store::Theme;
+use super::dom::{now_millis, window};
+use super::store::{ProgressStore, Theme};
+use leptos::prelude::*;
+use pyroad::course::Course;
 use pyroad::embed::{Command, Config, Event};
 use pyroad::route::Route;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+/// How long after a change of progress it is sent to the host (changes come in bursts).
+const SAVE_DELAY_MS: i32 = 300;
+
 thread_local! {
     static CONFIG: RefCell<Config> = RefCell::default();
+    /// Where the host's `progress-data` goes (`store=host`, once the app has started).
+    static HOST_STORE: Cell<Option<ProgressStore>> = const { Cell::new(None) };
 }
 
 fn parent() -> Option<web_sys::Window> {
@@ -20,15 +28,59 @@ fn parent() -> Option<web_sys::Window> {
     (!js_sys::Object::is(&parent, &w)).then_some(parent)
 }
 
-/// Reads the query string; in a frame, starts listening to the host and reporting the height.
-pub fn start() -> Config {
+/// Reads the query string; in a frame, starts listening to the host (commands naming lessons
+/// are checked against `course`) and reporting the height.
+pub fn start(course: Option<&'static Course>) -> Config {
     let config = Config::from_query(&window().location().search().unwrap_or_default());
     CONFIG.with_borrow_mut(|c| *c = config.clone());
     if parent().is_some() {
-        listen();
+        if let Some(course) = course {
+            listen(course);
+        }
         report_height();
     }
     config
+}
+
+/// Whether the host page keeps this frame's progress (`store=host`, inside a frame).
+pub fn stores_on_host() -> bool {
+    CONFIG.with_borrow(|c| c.store_on_host) && parent().is_some()
+}
+
+/// `store=host`: asks the host for the progress it keeps, and once it has answered, sends it
+/// every change (a progress file, as an export).
+pub fn keep_progress_on_host(course: &'static Course, store: ProgressStore) {
+    if !stores_on_host() {
+        return;
+    }
+    HOST_STORE.set(Some(store));
+    emit(Event::LoadProgress);
+    let timer = Cell::new(None::<i32>);
+    Effect::new(move |_| {
+        store.progress.track();
+        if !store.host_answered() {
+            return;
+        }
+        if let Some(pending) = timer.take() {
+            window().clear_timeout_with_handle(pending);
+        }
+        let save = Closure::once_into_js(move || {
+            let file = store
+                .progress
+                .with_untracked(|p| pyroad::transfer::export(p, course, now_millis()));
+            if let Ok(data) = serde_json::from_str(&file) {
+                emit(Event::SaveProgress { data });
+            }
+        });
+        timer.set(
+            window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    save.unchecked_ref(),
+                    SAVE_DELAY_MS,
+                )
+                .ok(),
+        );
+    });
 }
 
 /// Posts an event to the host page, if there is one (to the allowed origins when configured).
@@ -51,9 +103,9 @@ fn serde_wasm_json(event: &Event) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&event.to_message().to_string())
 }
 
-fn listen() {
+fn listen(course: &'static Course) {
     let on_message =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let from_parent = event
                 .source()
                 .zip(parent())
@@ -62,16 +114,10 @@ fn listen() {
                 return;
             }
             // Only plain data is looked at: stringify what came, parse it as JSON, validate.
-            let Some(text) = js_sys::JSON::stringify(&event.data())
+            let Some(command) = js_sys::JSON::stringify(&event.data())
                 .ok()
                 .and_then(|t| t.as_string())
-            else {
-                return;
-            };
-            let Some(command) = serde_json::from_str(&text)
-                .ok()
-                .as_ref()
-                .and_then(Command::parse)
+                .and_then(|text| Command::parse(&text, course))
             else {
                 return;
             };
@@ -84,6 +130,11 @@ fn listen() {
                     pyroad::embed::Theme::Light => Theme::Light.apply(),
                     pyroad::embed::Theme::Dark => Theme::Dark.apply(),
                 },
+                Command::ProgressData(data) => {
+                    if let Some(store) = HOST_STORE.get() {
+                        store.take_from_host(data.as_deref());
+                    }
+                }
             }
         });
     window()

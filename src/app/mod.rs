@@ -32,17 +32,17 @@ fn read_course() -> Result<Course, String> {
 }
 
 pub fn start() {
-    let config = frame::start();
+    // The course lives as long as the page; a 'static borrow keeps components simple.
+    let course = read_course().map(|course| &*Box::leak(Box::new(course)));
+    let config = frame::start(course.as_ref().ok().copied());
     store::set_prefix(config.storage_prefix());
     if config.embed
         && let Some(root) = window().document().and_then(|d| d.document_element())
     {
         let _ = root.class_list().add_1("embedded");
     }
-    match read_course() {
+    match course {
         Ok(course) => {
-            // The course lives as long as the page; a 'static borrow keeps components simple.
-            let course: &'static Course = Box::leak(Box::new(course));
             leptos::mount::mount_to_body(move || view! { <App course/> });
         }
         Err(error) => leptos::mount::mount_to_body(move || {
@@ -69,6 +69,7 @@ fn App(course: &'static Course) -> impl IntoView {
     });
     std::mem::forget(listener);
     report_to_host(course, store, route);
+    frame::keep_progress_on_host(course, store);
 
     // A new page starts at the top, with focus on its heading for keyboard and screen-reader users.
     Effect::new(move |previous: Option<()>| {

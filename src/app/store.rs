@@ -6,6 +6,9 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use pyroad::course::Course;
 use pyroad::progress::{self, Progress};
+use pyroad::transfer::{self, ImportMode};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
 thread_local! {
     // `pyroad/`, or `pyroad/<namespace>/` for a course embedded with `ns=` (see embed.rs).
@@ -30,6 +33,8 @@ pub enum Notice {
     Recovered { reason: String, backup_key: String },
     /// Writing failed (storage full, or revoked while open).
     SaveFailed,
+    /// The progress the host page keeps (`store=host`) couldn't be read.
+    HostRejected { reason: String },
 }
 
 impl Notice {
@@ -49,6 +54,11 @@ impl Notice {
                  or blocked). It is kept until you close this tab."
                     .to_owned()
             }
+            Self::HostRejected { reason } => format!(
+                "The progress this course site keeps for you couldn't be read: {reason} \
+                 Nothing was changed, and PyRoad won't overwrite it: what you do now lasts \
+                 until you close this tab."
+            ),
         }
     }
 }
@@ -58,8 +68,22 @@ pub struct ProgressStore {
     pub progress: RwSignal<Progress>,
     pub notice: RwSignal<Option<Notice>>,
     available: bool,
+    /// `store=host`: whether the host page has answered with the progress it keeps (only
+    /// then is progress sent to it, so an early change can't overwrite what it has).
+    host: RwSignal<HostAnswer>,
     course: &'static Course,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum HostAnswer {
+    Awaited,
+    Taken,
+    Rejected,
+}
+
+/// How long the host page has to answer `load-progress` before the learner is told that
+/// nothing keeps their progress.
+const HOST_ANSWER_MS: i32 = 3000;
 
 /// Local storage, if this page may use it. Accessing it can throw (blocked third-party
 /// storage, sandboxed frames), and writing can fail (full, or disabled), so probe both.
@@ -75,7 +99,8 @@ fn storage_available() -> bool {
 impl ProgressStore {
     pub fn load(course: &'static Course) -> Self {
         let available = storage_available();
-        let mut notice = (!available).then_some(Notice::Unavailable);
+        let on_host = super::frame::stores_on_host();
+        let mut notice = (!available && !on_host).then_some(Notice::Unavailable);
         let mut progress = Progress::default();
         if available {
             let raw = LocalStorage::raw()
@@ -101,12 +126,57 @@ impl ProgressStore {
             progress: RwSignal::new(progress),
             notice: RwSignal::new(notice),
             available,
+            host: RwSignal::new(HostAnswer::Awaited),
             course,
         };
         if available {
             store.follow_other_tabs();
         }
+        if on_host && !available {
+            let late = Closure::once_into_js(move || {
+                if store.host.get_untracked() == HostAnswer::Awaited {
+                    store.notice.set(Some(Notice::Unavailable));
+                }
+            });
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                late.unchecked_ref(),
+                HOST_ANSWER_MS,
+            );
+        }
         store
+    }
+
+    /// Whether progress may be sent to the host page (it has answered, with data PyRoad read).
+    pub fn host_answered(self) -> bool {
+        self.host.get() == HostAnswer::Taken
+    }
+
+    /// The host's answer to `load-progress`: a progress file, checked exactly like an import
+    /// and merged with what this page has; or `None` when it keeps nothing yet. Anything else
+    /// changes nothing. Only the first answer counts.
+    pub fn take_from_host(self, file: Option<&str>) {
+        if self.host.get_untracked() != HostAnswer::Awaited {
+            return;
+        }
+        let incoming = file.map(|text| transfer::parse_import(text, self.course));
+        match incoming {
+            Some(Err(error)) => {
+                self.host.set(HostAnswer::Rejected);
+                self.notice.set(Some(Notice::HostRejected {
+                    reason: error.message,
+                }));
+                return;
+            }
+            Some(Ok(incoming)) => {
+                let current = self.progress.get_untracked();
+                self.replace(transfer::apply(&current, incoming, ImportMode::Merge));
+            }
+            None => {}
+        }
+        if self.notice.get_untracked() == Some(Notice::Unavailable) {
+            self.notice.set(None);
+        }
+        self.host.set(HostAnswer::Taken);
     }
 
     /// Another tab saved progress: show it here too.

@@ -50,6 +50,7 @@ pub struct StaticServer {
     running: Arc<AtomicBool>,
     extra: Arc<Mutex<HashMap<String, (String, &'static str)>>>,
     headers: Arc<Mutex<String>>,
+    delays: Arc<Mutex<HashMap<String, Duration>>>,
 }
 
 impl StaticServer {
@@ -59,11 +60,13 @@ impl StaticServer {
         let running = Arc::new(AtomicBool::new(true));
         let extra: Arc<Mutex<HashMap<String, (String, &'static str)>>> = Arc::default();
         let headers: Arc<Mutex<String>> = Arc::default();
-        let (run, pages, prefix, more) = (
+        let delays: Arc<Mutex<HashMap<String, Duration>>> = Arc::default();
+        let (run, pages, prefix, more, slow) = (
             running.clone(),
             extra.clone(),
             mount.to_owned(),
             headers.clone(),
+            delays.clone(),
         );
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -73,7 +76,8 @@ impl StaticServer {
                 let Ok(stream) = stream else { continue };
                 let (root, prefix, pages) = (root.clone(), prefix.clone(), pages.clone());
                 let more = more.lock().unwrap().clone();
-                std::thread::spawn(move || serve(stream, &root, &prefix, &pages, &more));
+                let slow = slow.clone();
+                std::thread::spawn(move || serve(stream, &root, &prefix, &pages, &more, &slow));
             }
         });
         Self {
@@ -82,7 +86,14 @@ impl StaticServer {
             running,
             extra,
             headers,
+            delays,
         }
+    }
+
+    /// Answers requests for `path` (relative to the mount point) only after `delay`, like a
+    /// slow connection.
+    pub fn delay(&self, path: &str, delay: Duration) {
+        self.delays.lock().unwrap().insert(path.to_owned(), delay);
     }
 
     /// Sends these header lines (each ending in `\r\n`) with every response from now on.
@@ -126,6 +137,7 @@ fn serve(
     mount: &str,
     extra: &Mutex<HashMap<String, (String, &'static str)>>,
     headers: &str,
+    delays: &Mutex<HashMap<String, Duration>>,
 ) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
@@ -145,6 +157,10 @@ fn serve(
         } else {
             rel.to_owned()
         };
+        let delay = delays.lock().unwrap().get(&rel).copied();
+        if let Some(delay) = delay {
+            std::thread::sleep(delay);
+        }
         if let Some((body, kind)) = extra.lock().unwrap().get(&rel) {
             return Some((body.clone().into_bytes(), *kind));
         }
@@ -291,6 +307,27 @@ impl Browser {
         let answer: serde_json::Value =
             serde_json::from_slice(&json).expect("JSON from chromedriver");
         answer["value"].clone()
+    }
+
+    /// From now on, every page this browser opens records its uncaught errors and rejections
+    /// (a Rust panic in the app is one) for [`Browser::page_errors`].
+    pub async fn record_page_errors(&self) {
+        let source = "window.__pageErrors = [];\
+            addEventListener('error', (e) => __pageErrors.push(String(e.message)));\
+            addEventListener('unhandledrejection', (e) => __pageErrors.push(String(e.reason)));";
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
+    }
+
+    /// What [`Browser::record_page_errors`] has recorded on the current page.
+    pub async fn page_errors(&self) -> Vec<String> {
+        let errors = self
+            .js("return window.__pageErrors || ['errors were not recorded'];")
+            .await;
+        serde_json::from_value(errors).expect("a list of strings")
     }
 
     pub async fn goto(&self, url: &str) {
