@@ -107,6 +107,8 @@ pub fn python_html(code: &str) -> String {
         } else if c.is_ascii_digit()
             || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
         {
+            // In a hex literal `e` is a digit, so a sign after it is an operator.
+            let hex = c == '0' && matches!(chars.get(i + 1), Some('x' | 'X'));
             i += 1;
             while i < chars.len()
                 && (chars[i].is_ascii_alphanumeric()
@@ -114,7 +116,7 @@ pub fn python_html(code: &str) -> String {
                     || chars[i] == '.'
                     || ((chars[i] == '+' || chars[i] == '-')
                         && matches!(chars[i - 1], 'e' | 'E')
-                        && !code.starts_with("0x")))
+                        && !hex))
             {
                 i += 1;
             }
@@ -282,6 +284,23 @@ mod tests {
         let html = python_html("x = \"\"\"a\n'b'\"\"\"\nbf = 1\nrf");
         assert!(html.contains("<span class=\"tok-string\">&quot;&quot;&quot;a\n&#39;b&#39;&quot;&quot;&quot;</span>"), "{html}");
         assert!(!html.contains("tok-string\">bf"));
+    }
+
+    #[test]
+    fn exponent_signs_belong_to_the_number_unless_it_is_hex() {
+        let html = python_html("0x1 + 1e+5 - 0xe-1");
+        assert!(
+            html.contains(r#"<span class="tok-number">1e+5</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-number">0x1</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-number">0xe</span>-"#),
+            "{html}"
+        );
     }
 
     #[test]

@@ -103,3 +103,29 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
     b.close().await;
     assert_no_problems(&problems);
 }
+
+#[tokio::test]
+async fn decorative_glyphs_are_not_read_out_in_names() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    let mut problems = Vec::new();
+    for (css, name) in [
+        (
+            ".code-block[data-runnable=\"true\"] button.run",
+            Some("Run"),
+        ),
+        (".exercise button.run", Some("Check")),
+        ("a[rel=next]", None),
+        ("a[rel=prev]", None),
+    ] {
+        let heard = b.accessible_name(css).await;
+        let heard = heard.trim();
+        if name.is_some_and(|name| heard != name) || heard.contains(['▶', '✓', '✗', '←', '→'])
+        {
+            problems.push(format!("{css} is read as {heard:?}"));
+        }
+    }
+    assert_no_problems(&problems);
+    b.close().await;
+}

@@ -288,6 +288,24 @@ async fn without_storage_the_app_works_and_says_progress_wont_be_kept() {
     b.click("#mark-done").await;
     b.wait_until("document.querySelector('#mark-done').getAttribute('aria-pressed') === 'true'")
         .await;
+
+    // The learner asks to keep their progress: this browser refuses, and says so.
+    b.click("#keep-progress").await;
+    b.find("#storage-notice .storage-refused").await;
+    // Where a browser grants storage (here a stand-in for Chromium's storage handle), what
+    // this visit did is saved there.
+    b.js("window.granted = new Map();\
+          const storage = { getItem: (k) => granted.get(k) ?? null, \
+            setItem: (k, v) => { granted.set(k, String(v)); }, removeItem: (k) => { granted.delete(k); } };\
+          document.requestStorageAccess = async () => ({ localStorage: storage });")
+        .await;
+    b.click("#keep-progress").await;
+    b.wait_until("!document.querySelector('#storage-notice')")
+        .await;
+    b.wait_until(
+        "JSON.parse(granted.get('pyroad/progress') || '{}').lessons?.functions?.done_at > 0",
+    )
+    .await;
     b.close().await;
 }
 

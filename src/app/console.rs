@@ -147,11 +147,15 @@ impl Console {
         }
     }
 
-    /// Run and Stop buttons for this console.
-    pub fn buttons(self, run_label: &'static str, on_run: impl Fn() + 'static) -> impl IntoView {
+    /// Run and Stop buttons for this console; the glyph is decoration, not part of the name.
+    pub fn buttons(
+        self,
+        (glyph, run_label): (&'static str, &'static str),
+        on_run: impl Fn() + 'static,
+    ) -> impl IntoView {
         view! {
             <button type="button" class="run" disabled=move || self.running() on:click=move |_| on_run()>
-                {run_label}
+                <span aria-hidden="true">{glyph}</span>" "{run_label}
             </button>
             <button type="button" class="stop" hidden=move || !self.running() on:click=move |_| self.stop()>
                 "Stop"

@@ -113,13 +113,13 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                     {title.unwrap_or_else(|| "Your turn".into())}
                 </h2>
                 <Show when=move || progress().solved_at.is_some()>
-                    <span class="badge solved">"Solved ✓"</span>
+                    <span class="badge solved">"Solved"<span aria-hidden="true">" ✓"</span></span>
                 </Show>
             </header>
             <div class="prose" inner_html=prompt_html></div>
             {editor.view(code.get_untracked(), label, on_change, check)}
             <div class="exercise-actions">
-                {console.buttons("✓ Check", check)}
+                {console.buttons(("✓", "Check"), check)}
                 <button type="button" class="reset" on:click=reset>"Reset"</button>
                 <span class="shortcut">"Ctrl+Enter checks"</span>
             </div>

@@ -28,6 +28,11 @@ fn parent() -> Option<web_sys::Window> {
     (!js_sys::Object::is(&parent, &w)).then_some(parent)
 }
 
+/// Whether this page is inside another page's frame.
+pub fn in_frame() -> bool {
+    parent().is_some()
+}
+
 /// Reads the query string; in a frame, starts listening to the host (commands naming lessons
 /// are checked against `course`) and reporting the height.
 pub fn start(course: Option<&'static Course>) -> Config {
@@ -44,7 +49,7 @@ pub fn start(course: Option<&'static Course>) -> Config {
 
 /// Whether the host page keeps this frame's progress (`store=host`, inside a frame).
 pub fn stores_on_host() -> bool {
-    CONFIG.with_borrow(|c| c.store_on_host) && parent().is_some()
+    CONFIG.with_borrow(|c| c.store_on_host) && in_frame()
 }
 
 /// `store=host`: asks the host for the progress it keeps, and once it has answered, sends it

@@ -99,13 +99,13 @@ pub fn LessonPage(id: String) -> impl IntoView {
             <nav class="pager" aria-label="Previous and next lesson">
                 {prev.map(|p| view! {
                     <a rel="prev" href=Route::Lesson(p.lesson.id.clone()).href()>
-                        <span class="pager-label">"← Previous"</span>
+                        <span class="pager-label"><span aria-hidden="true">"← "</span>"Previous"</span>
                         <span>{p.lesson.title.clone()}</span>
                     </a>
                 })}
                 {next.map(|n| view! {
                     <a rel="next" href=Route::Lesson(n.lesson.id.clone()).href()>
-                        <span class="pager-label">"Next →"</span>
+                        <span class="pager-label">"Next"<span aria-hidden="true">" →"</span></span>
                         <span>{n.lesson.title.clone()}</span>
                     </a>
                 })}
@@ -167,7 +167,8 @@ fn DoneButton(id: String) -> impl IntoView {
                 });
             }
         >
-            {move || if done.get() { "✓ Done" } else { "Mark as done" }}
+            <span aria-hidden="true" hidden=move || !done.get()>"✓ "</span>
+            {move || if done.get() { "Done" } else { "Mark as done" }}
         </button>
     }
 }
@@ -253,9 +254,10 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
                     <button type="button" class="copy" on:click=copy>
                         {move || match copied.get() {
                             None => "Copy",
-                            Some(true) => "Copied ✓",
+                            Some(true) => "Copied",
                             Some(false) => "Selected: press Ctrl+C",
                         }}
+                        <span aria-hidden="true" hidden=move || copied.get() != Some(true)>" ✓"</span>
                     </button>
                     {runnable.then(|| view! {
                         <button type="button" class="edit" hidden=move || editing.get() on:click=move |_| editing.set(true)>
@@ -273,7 +275,7 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
                         >
                             "Restore"
                         </button>
-                        {console.buttons("▶ Run", run)}
+                        {console.buttons(("▶", "Run"), run)}
                     })}
                 </span>
             </div>

@@ -92,7 +92,7 @@ pub fn QuestionView(
             {body}
             {move || answered.get().map(|correct| view! {
                 <div class="feedback" class:right=correct role="status">
-                    <p class="verdict">{if correct { "✓ Right." } else { "✗ Not quite." }}</p>
+                    <p class="verdict"><span aria-hidden="true">{if correct { "✓ " } else { "✗ " }}</span>{if correct { "Right." } else { "Not quite." }}</p>
                     <div class="prose" inner_html=explanation.clone()></div>
                     <button type="button" class="retry" on:click=move |_| answered.set(None)>"Try again"</button>
                 </div>

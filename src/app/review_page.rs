@@ -88,7 +88,7 @@ pub fn ReviewPage() -> impl IntoView {
                             })
                         />
                         <button type="button" class="button next-review" hidden=move || !answered.get() on:click=next>
-                            "Next question →"
+                            "Next question"<span aria-hidden="true">" →"</span>
                         </button>
                     }
                     .into_any()

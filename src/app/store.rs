@@ -13,6 +13,9 @@ use wasm_bindgen::prelude::Closure;
 thread_local! {
     // `pyroad/`, or `pyroad/<namespace>/` for a course embedded with `ns=` (see embed.rs).
     static PREFIX: std::cell::RefCell<String> = std::cell::RefCell::new("pyroad/".to_owned());
+    // The storage this page uses, once probed: its own local storage if that works, or what
+    // the browser granted on request (`None` inside: none).
+    static STORAGE: std::cell::RefCell<Option<Option<web_sys::Storage>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Keeps every storage key of this page under `prefix`; called once, before anything is read.
@@ -67,7 +70,6 @@ impl Notice {
 pub struct ProgressStore {
     pub progress: RwSignal<Progress>,
     pub notice: RwSignal<Option<Notice>>,
-    available: bool,
     /// `store=host`: whether the host page has answered with the progress it keeps (only
     /// then is progress sent to it, so an early change can't overwrite what it has).
     host: RwSignal<HostAnswer>,
@@ -87,45 +89,63 @@ const HOST_ANSWER_MS: i32 = 3000;
 
 /// Local storage, if this page may use it. Accessing it can throw (blocked third-party
 /// storage, sandboxed frames), and writing can fail (full, or disabled), so probe both.
-fn storage_available() -> bool {
-    let Ok(Some(storage)) = window().local_storage() else {
-        return false;
-    };
+fn own_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()?;
+    let storage = LocalStorage::raw();
     let ok = storage.set_item(&key("probe"), "1").is_ok();
     let _ = storage.remove_item(&key("probe"));
-    ok
+    ok.then_some(storage)
+}
+
+/// The storage this page keeps things in, if any.
+fn local() -> Option<web_sys::Storage> {
+    STORAGE.with_borrow_mut(|s| s.get_or_insert_with(own_storage).clone())
+}
+
+/// Whether a frame denied storage may ask the browser for it (the Storage Access API).
+pub fn can_request_storage() -> bool {
+    super::frame::in_frame()
+        && window().document().is_some_and(|d| {
+            js_sys::Reflect::has(&d, &"requestStorageAccess".into()).unwrap_or(false)
+        })
+}
+
+/// Reads stored progress; a value that can't be read is kept under a backup key and the
+/// learner is told.
+fn read_progress(storage: &web_sys::Storage, course: &Course) -> (Progress, Option<Notice>) {
+    let Some(raw) = storage.get_item(&key("progress")).ok().flatten() else {
+        return (Progress::default(), None);
+    };
+    match progress::decode(&raw, &course.renamed) {
+        Ok(p) => (p, None),
+        Err(e) => (
+            Progress::default(),
+            Some(match back_up(storage, &raw) {
+                Some(backup_key) => Notice::Recovered {
+                    reason: e.reason,
+                    backup_key,
+                },
+                None => Notice::SaveFailed,
+            }),
+        ),
+    }
 }
 
 impl ProgressStore {
     pub fn load(course: &'static Course) -> Self {
-        let available = storage_available();
+        let storage = local();
+        let available = storage.is_some();
         let on_host = super::frame::stores_on_host();
-        let mut notice = (!available && !on_host).then_some(Notice::Unavailable);
-        let mut progress = Progress::default();
-        if available {
-            let raw = LocalStorage::raw()
-                .get_item(&key("progress"))
-                .ok()
-                .flatten();
-            if let Some(raw) = raw {
-                match progress::decode(&raw, &course.renamed) {
-                    Ok(p) => progress = p,
-                    Err(e) => {
-                        notice = Some(match back_up(&raw) {
-                            Some(backup_key) => Notice::Recovered {
-                                reason: e.reason,
-                                backup_key,
-                            },
-                            None => Notice::SaveFailed,
-                        });
-                    }
-                }
-            }
-        }
+        let (progress, notice) = match &storage {
+            Some(storage) => read_progress(storage, course),
+            None => (
+                Progress::default(),
+                (!on_host).then_some(Notice::Unavailable),
+            ),
+        };
         let store = Self {
             progress: RwSignal::new(progress),
             notice: RwSignal::new(notice),
-            available,
             host: RwSignal::new(HostAnswer::Awaited),
             course,
         };
@@ -219,15 +239,27 @@ impl ProgressStore {
         self.save();
     }
 
+    /// Asks the browser for storage (a frame of another site, where it is blocked). Once
+    /// granted, what was stored there and what this visit did are merged and saved; returns
+    /// whether it was granted.
+    pub async fn request_storage(self) -> bool {
+        let Some(storage) = requested_storage().await else {
+            return false;
+        };
+        STORAGE.with_borrow_mut(|s| *s = Some(Some(storage.clone())));
+        let (stored, notice) = read_progress(&storage, self.course);
+        let current = self.progress.get_untracked();
+        self.notice.set(notice);
+        self.replace(transfer::apply(&stored, current, ImportMode::Merge));
+        true
+    }
+
     fn save(self) {
-        if !self.available {
+        let Some(storage) = local() else {
             return;
-        }
+        };
         let raw = self.progress.with_untracked(Progress::encode);
-        if LocalStorage::raw()
-            .set_item(&key("progress"), &raw)
-            .is_err()
-        {
+        if storage.set_item(&key("progress"), &raw).is_err() {
             self.notice.set(Some(Notice::SaveFailed));
         } else if self.notice.get_untracked() == Some(Notice::SaveFailed) {
             self.notice.set(None);
@@ -240,9 +272,30 @@ pub fn utc_offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
 }
 
+/// `document.requestStorageAccess`: Chromium hands over a storage handle with its own
+/// `localStorage`; Firefox and Safari open the page's own storage instead.
+async fn requested_storage() -> Option<web_sys::Storage> {
+    use js_sys::Reflect;
+    let document = window().document()?;
+    let request: js_sys::Function = Reflect::get(&document, &"requestStorageAccess".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"localStorage".into(), &true.into()).ok()?;
+    let asked: js_sys::Promise = request.call1(&document, &options).ok()?.dyn_into().ok()?;
+    let handle = wasm_bindgen_futures::JsFuture::from(asked).await.ok()?;
+    let granted = Reflect::get(&handle, &"localStorage".into())
+        .ok()
+        .filter(|s| s.is_object());
+    match granted {
+        Some(storage) => Some(storage.unchecked_into()),
+        None => own_storage(),
+    }
+}
+
 /// Keeps an unreadable value under a backup key that doesn't overwrite an earlier backup.
-fn back_up(raw: &str) -> Option<String> {
-    let storage = LocalStorage::raw();
+fn back_up(storage: &web_sys::Storage, raw: &str) -> Option<String> {
     let backup = key("progress.backup");
     let key = match storage.get_item(&backup).ok().flatten() {
         None => backup,
@@ -268,10 +321,9 @@ impl Theme {
 
     /// The learner's saved choice, if any.
     pub fn saved() -> Option<Self> {
-        if !storage_available() {
-            return None;
-        }
-        match LocalStorage::get::<String>(key("theme")).ok()?.as_str() {
+        // Stored as a JSON string, as gloo-storage wrote it.
+        let raw = local()?.get_item(&key("theme")).ok()??;
+        match serde_json::from_str::<String>(&raw).ok()?.as_str() {
             "light" => Some(Self::Light),
             "dark" => Some(Self::Dark),
             _ => None,
@@ -279,8 +331,8 @@ impl Theme {
     }
 
     pub fn save(self) {
-        if storage_available() {
-            let _ = LocalStorage::set(key("theme"), self.name());
+        if let Some(storage) = local() {
+            let _ = storage.set_item(&key("theme"), &format!("\"{}\"", self.name()));
         }
     }
 
@@ -305,21 +357,19 @@ impl SavedCode {
     }
 
     pub fn load(&self) -> Option<String> {
-        storage_available()
-            .then(|| LocalStorage::raw().get_item(&self.key).ok().flatten())
-            .flatten()
+        local()?.get_item(&self.key).ok().flatten()
     }
 
     /// Saves; on failure the learner is told (their code stays in the editor).
     pub fn save(&self, code: &str, store: ProgressStore) {
-        if store.available && LocalStorage::raw().set_item(&self.key, code).is_err() {
+        if local().is_some_and(|s| s.set_item(&self.key, code).is_err()) {
             store.notice.set(Some(Notice::SaveFailed));
         }
     }
 
     pub fn clear(&self) {
-        if storage_available() {
-            let _ = LocalStorage::raw().remove_item(&self.key);
+        if let Some(storage) = local() {
+            let _ = storage.remove_item(&self.key);
         }
     }
 }

@@ -330,6 +330,30 @@ impl Browser {
         serde_json::from_value(errors).expect("a list of strings")
     }
 
+    /// The accessible name of the element `css` names: what a screen reader announces.
+    pub async fn accessible_name(&self, css: &str) -> String {
+        self.find(css).await;
+        let root = self
+            .cdp("DOM.getDocument", serde_json::json!({ "depth": 0 }))
+            .await;
+        let node = self
+            .cdp(
+                "DOM.querySelector",
+                serde_json::json!({ "nodeId": root["root"]["nodeId"], "selector": css }),
+            )
+            .await;
+        let tree = self
+            .cdp(
+                "Accessibility.getPartialAXTree",
+                serde_json::json!({ "nodeId": node["nodeId"], "fetchRelatives": false }),
+            )
+            .await;
+        tree["nodes"][0]["name"]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("`{css}` has no accessible name: {tree}"))
+            .to_owned()
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("navigate");
     }
@@ -344,9 +368,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
     }
 
-    /// Clicks the element `css` names, once it is on the page.
+    /// Clicks the element `css` names, once it is on the page. It is scrolled to the middle
+    /// of the window first, so the sticky header can't be in the way.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.expect("click");
+        let element = self.find(css).await;
+        let arg = serde_json::to_value(&element).expect("an element reference");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' })",
+                vec![arg],
+            )
+            .await
+            .expect("scroll into view");
+        element.click().await.expect("click");
     }
 
     pub async fn count(&self, css: &str) -> usize {
