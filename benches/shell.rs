@@ -2,7 +2,10 @@
 //! HTML page of the same roadmap served the same way (a snapshot of the rendered app, scripts
 //! removed). Run with `./dev.sh bench`.
 //!
-//! Budgets (reported, not enforced): shell ≤ 200 KB brotli; first render ≤ 1.5× the static page.
+//! Then the layout shift of the roadmap and of a lesson with exercises while they load.
+//!
+//! Budgets (reported, not enforced): shell ≤ 200 KB brotli; first render ≤ 1.5× the static page;
+//! layout shift ≤ 0.05.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -126,4 +129,20 @@ async fn main() {
     println!("  app          {app:>7.0} ms");
     println!("  static page  {page:>7.0} ms");
     println!("  ratio        {:>7.2}    (budget 1.5)", app / page);
+
+    // Layout shift while a page loads on a slow connection: lesson text and editor arrive late.
+    let slow = StaticServer::start(dist.clone(), "/");
+    slow.delay("lessons/", std::time::Duration::from_millis(400));
+    slow.delay("editor.js", std::time::Duration::from_millis(800));
+    println!("Layout shift while loading (lesson text +400 ms, editor +800 ms; budget 0.05):");
+    for (name, route) in [
+        ("roadmap", ""),
+        ("lesson with exercises (functions)", "#/lesson/functions"),
+    ] {
+        let b = Browser::start().await;
+        let shifts = b.layout_shifts(&slow.url(route)).await;
+        b.close().await;
+        let total: f64 = shifts.iter().map(|(score, _)| score).sum();
+        println!("  {name:<36} {total:>7.3}");
+    }
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use std::time::Duration;
-use support::{Browser, StaticServer, dist_dir};
+use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
 const LESSONS: usize = 49;
 
@@ -101,6 +101,36 @@ async fn leaving_a_lesson_before_its_code_editor_has_loaded_raises_no_error() {
     b.click("a.lesson-node[data-lesson=\"functions\"]").await;
     b.find(".exercise .cm-content").await;
     assert_eq!(b.page_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+#[tokio::test]
+async fn pages_do_not_jump_while_they_load() {
+    // A slow connection: each lesson's text and the code editor arrive late, so the page
+    // first shows without them.
+    let site = server();
+    site.delay("lessons/", Duration::from_millis(400));
+    site.delay("editor.js", Duration::from_millis(800));
+    let course = pyroad::content::load(std::path::Path::new("content")).expect("content/ is valid");
+    let b = Browser::start().await;
+    // Every page as on a first visit: not from the service worker's copy.
+    b.cdp("Network.enable", serde_json::json!({})).await;
+    b.cdp(
+        "Network.setBypassServiceWorker",
+        serde_json::json!({ "bypass": true }),
+    )
+    .await;
+    let mut problems = Vec::new();
+    let pages = std::iter::once(String::new())
+        .chain(course.lessons.iter().map(|l| format!("#/lesson/{}", l.id)));
+    for page in pages {
+        let shifts = b.layout_shifts(&site.url(&page)).await;
+        let total: f64 = shifts.iter().map(|(score, _)| score).sum();
+        if total > 0.05 {
+            problems.push(format!("{page}: layout shift {total:.3} ({shifts:?})"));
+        }
+    }
+    assert_no_problems(&problems);
     b.close().await;
 }
 

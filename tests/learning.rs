@@ -308,6 +308,24 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     );
     assert!(b.text("#stats").await.contains("0 of 49"));
 
+    // Valid JSON, but nested 10,000 deep: refused for what it is.
+    let deep = downloads.join("deep.json");
+    std::fs::write(
+        &deep,
+        format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+    )
+    .unwrap();
+    b.find("#import-progress")
+        .await
+        .send_keys(&deep.display().to_string())
+        .await
+        .unwrap();
+    b.wait_until(
+        "document.querySelector('#transfer-message')?.textContent.includes('nested too deeply')",
+    )
+    .await;
+    assert!(b.text("#stats").await.contains("0 of 49"));
+
     b.find("#import-progress")
         .await
         .send_keys(&file.display().to_string())

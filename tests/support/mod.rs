@@ -90,10 +90,10 @@ impl StaticServer {
         }
     }
 
-    /// Answers requests for `path` (relative to the mount point) only after `delay`, like a
-    /// slow connection.
-    pub fn delay(&self, path: &str, delay: Duration) {
-        self.delays.lock().unwrap().insert(path.to_owned(), delay);
+    /// Answers requests for paths starting with `prefix` (relative to the mount point) only
+    /// after `delay`, like a slow connection.
+    pub fn delay(&self, prefix: &str, delay: Duration) {
+        self.delays.lock().unwrap().insert(prefix.to_owned(), delay);
     }
 
     /// Sends these header lines (each ending in `\r\n`) with every response from now on.
@@ -157,7 +157,12 @@ fn serve(
         } else {
             rel.to_owned()
         };
-        let delay = delays.lock().unwrap().get(&rel).copied();
+        let delay = delays
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(prefix, _)| rel.starts_with(prefix.as_str()))
+            .map(|(_, delay)| *delay);
         if let Some(delay) = delay {
             std::thread::sleep(delay);
         }
@@ -197,6 +202,23 @@ pub fn assert_no_problems(problems: &[String]) {
         problems.join("\n")
     );
 }
+
+/// Resolves with the page's layout shifts as `[score, "what moved"]`, once the page shows its
+/// content (a lesson's text or the roadmap) and every exercise has its code editor.
+const LAYOUT_SHIFTS: &str = r#"
+const done = arguments[arguments.length - 1];
+const shifts = [];
+const name = (n) => n ? `${n.nodeName.toLowerCase()}${n.id ? '#' + n.id : ''}${n.className ? '.' + String(n.className).split(' ').join('.') : ''}` : '?';
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (!e.hadRecentInput) shifts.push([e.value, e.sources.map((s) => name(s.node)).join(', ')]);
+  }
+}).observe({ type: 'layout-shift', buffered: true });
+const ready = () => document.querySelector('article.lesson .prose, .lesson-node')
+  && [...document.querySelectorAll('.exercise')].every((e) => e.querySelector('.cm-editor'));
+const wait = () => ready() ? setTimeout(() => done(shifts), 1000) : setTimeout(wait, 50);
+wait();
+"#;
 
 /// Headless Chromium with a fresh profile, driven through chromedriver.
 pub struct Browser {
@@ -320,6 +342,21 @@ impl Browser {
             serde_json::json!({ "source": source }),
         )
         .await;
+    }
+
+    /// The layout shifts (not caused by the learner's input) of the page loaded at `url`, once
+    /// its content and every code editor are in place and a second has passed: each as the
+    /// shift's score and the elements that moved.
+    pub async fn layout_shifts(&self, url: &str) -> Vec<(f64, String)> {
+        // A new page load, even where only the fragment differs from the last.
+        self.goto("about:blank").await;
+        self.goto(url).await;
+        let shifts = self
+            .client
+            .execute_async(LAYOUT_SHIFTS, vec![])
+            .await
+            .expect("layout-shift script");
+        serde_json::from_value(shifts).expect("a list of shifts")
     }
 
     /// What [`Browser::record_page_errors`] has recorded on the current page.
