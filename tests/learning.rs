@@ -158,8 +158,20 @@ async fn an_answered_question_comes_back_for_review_when_due() {
     b.client.refresh().await.unwrap();
     assert_eq!(b.text("#roadmap-reviews").await, "1 question to review");
     assert!(b.text("#nav-review").await.contains('1'));
+    // The connection drops as the learner opens the review: they are told, and can try again.
+    b.js("window.realFetch = window.fetch; \
+          window.fetch = (url, ...rest) => String(url).includes('lessons/') \
+            ? Promise.reject(new TypeError('Failed to fetch')) : realFetch(url, ...rest);")
+        .await;
     b.click("#roadmap-reviews").await;
     assert_eq!(b.text("#reviews-due").await, "1 question is due.");
+    let error = b.text(".review-page .load-error").await;
+    assert!(
+        error.starts_with("This question couldn't be loaded"),
+        "{error}"
+    );
+    b.js("window.fetch = window.realFetch").await;
+    b.click(".review-page .load-error button").await;
     answer_choice(&b, &question, &right).await;
     b.click("button.next-review:not([hidden])").await;
     assert_eq!(
