@@ -331,6 +331,66 @@ async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
 }
 
 #[tokio::test]
+async fn on_a_slow_connection_runs_wait_for_python_in_order_and_are_not_timed_out() {
+    let site = StaticServer::start(dist_dir(), "/");
+    // Python's runtime takes longer to arrive than a program's 10-second limit.
+    site.delay("pyodide/pyodide.asm.wasm", Duration::from_secs(12));
+    let b = Browser::start().await;
+    b.goto(&site.url(LESSON)).await;
+    b.find(".code-block[data-runnable=\"true\"] button.run")
+        .await;
+    b.js(
+        "const [a, b] = document.querySelectorAll('.code-block[data-runnable=\"true\"]'); \
+          a.dataset.test = 'a'; b.dataset.test = 'b';",
+    )
+    .await;
+    b.click("[data-test=a] button.run").await;
+    b.click("[data-test=b] button.run").await;
+    for block in ["[data-test=a]", "[data-test=b]"] {
+        assert_eq!(
+            b.text(&format!("{block} .console-note")).await,
+            "Waiting for Python to start…"
+        );
+    }
+    for block in ["[data-test=a]", "[data-test=b]"] {
+        b.wait_until_secs(
+            &format!("document.querySelector('{block} .console-note')?.textContent.startsWith('Finished')"),
+            60,
+        )
+        .await;
+    }
+    b.close().await;
+}
+
+#[tokio::test]
+async fn leaving_a_lesson_while_its_program_runs_stops_it_without_an_error() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.record_page_errors().await;
+    open_exercise(&b, &site).await;
+    check(&b).await;
+    finished(&b, 60).await;
+    // A Check that takes a while; the learner moves on before it ends.
+    type_code(&b, "import time; time.sleep(1.5)").await;
+    check(&b).await;
+    b.click("a[rel=next]").await;
+    b.find("article.lesson:not([data-lesson=\"functions\"]) .prose")
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(b.page_errors().await, Vec::<String>::new());
+    // Python is free for the next page's programs.
+    b.click(".code-block[data-runnable=\"true\"] button.run")
+        .await;
+    b.wait_until_secs(
+        "document.querySelector('.code-block .console-note')?.textContent.startsWith('Finished')",
+        20,
+    )
+    .await;
+    assert_eq!(b.page_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+#[tokio::test]
 async fn runaway_programs_are_stopped_and_python_keeps_working() {
     let site = StaticServer::start(dist_dir(), "/");
     let b = Browser::start().await;

@@ -22,12 +22,16 @@ pub struct Console {
 
 impl Console {
     pub fn new() -> Self {
-        Self {
+        let console = Self {
             chunks: RwSignal::new(Vec::new()),
             state: RwSignal::new(State::Idle),
             error: RwSignal::new(None),
             note: RwSignal::new(None),
-        }
+        };
+        // Leaving the page stops its program: nothing would show what it does, and Python is
+        // free at once for the next page.
+        on_cleanup(move || console.stop());
+        console
     }
 
     pub fn running(self) -> bool {
@@ -47,7 +51,18 @@ impl Console {
         self.chunks.set(Vec::new());
         self.error.set(None);
         self.note.set(Some("Running…".into()));
-        let id = python::run(make, timeout_secs, move |event| match event {
+        let id = python::run(make, timeout_secs, move |event| {
+            // The learner left the page while it ran: its console and exercise are gone.
+            if self.state.is_disposed() {
+                return;
+            }
+            self.show(event, &on_done);
+        });
+        self.state.set(State::Running { id, prompt: None });
+    }
+
+    fn show(self, event: Event, on_done: &impl Fn(&Finished)) {
+        match event {
             Event::Waiting(why) => self.note.set(Some(
                 match why {
                     Wait::ForPython => "Waiting for Python to start…",
@@ -77,12 +92,11 @@ impl Console {
                 }
                 on_done(&how);
             }
-        });
-        self.state.set(State::Running { id, prompt: None });
+        }
     }
 
     pub fn stop(self) {
-        if let State::Running { id, .. } = self.state.get_untracked() {
+        if let Some(State::Running { id, .. }) = self.state.try_get_untracked() {
             python::stop(id);
         }
     }
