@@ -272,12 +272,9 @@ async fn input_pauses_the_program_until_the_learner_answers() {
     b.close().await;
 }
 
-#[tokio::test]
-async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
-    let site = StaticServer::start(dist_dir(), "/");
-    let b = Browser::start().await;
+/// Opens the lesson and names its first two runnable examples: returns their selectors.
+async fn open_two_examples(b: &Browser, site: &StaticServer) -> [&'static str; 2] {
     b.goto(&site.url(LESSON)).await;
-    // Two examples, edited: A loops forever, B prints.
     b.find(".code-block[data-runnable=\"true\"] button.run")
         .await;
     b.js(
@@ -285,7 +282,15 @@ async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
           a.dataset.test = 'a'; b.dataset.test = 'b';",
     )
     .await;
-    let (a, bb) = ("[data-test=a]".to_owned(), "[data-test=b]".to_owned());
+    ["[data-test=a]", "[data-test=b]"]
+}
+
+#[tokio::test]
+async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    // Two examples, edited: A loops forever, B prints.
+    let [a, bb] = open_two_examples(&b, &site).await;
     // Python up, and its spare booted from the snapshot, as after a learner's first runs.
     b.click(&format!("{a} button.run")).await;
     b.wait_until_python_snapshot_saved().await;
@@ -299,7 +304,7 @@ async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
     let b_ran = format!(
         "{} === 'B ran\\n' && {}?.startsWith('Finished')",
         format_args!("document.querySelector('{bb} .console .output')?.textContent"),
-        note(&bb)
+        note(bb)
     );
 
     // B during A: starting B stops A, and B runs.
@@ -336,23 +341,16 @@ async fn on_a_slow_connection_runs_wait_for_python_in_order_and_are_not_timed_ou
     // Python's runtime takes longer to arrive than a program's 10-second limit.
     site.delay("pyodide/pyodide.asm.wasm", Duration::from_secs(12));
     let b = Browser::start().await;
-    b.goto(&site.url(LESSON)).await;
-    b.find(".code-block[data-runnable=\"true\"] button.run")
-        .await;
-    b.js(
-        "const [a, b] = document.querySelectorAll('.code-block[data-runnable=\"true\"]'); \
-          a.dataset.test = 'a'; b.dataset.test = 'b';",
-    )
-    .await;
-    b.click("[data-test=a] button.run").await;
-    b.click("[data-test=b] button.run").await;
-    for block in ["[data-test=a]", "[data-test=b]"] {
+    let [a, b_] = open_two_examples(&b, &site).await;
+    b.click(&format!("{a} button.run")).await;
+    b.click(&format!("{b_} button.run")).await;
+    for block in [a, b_] {
         assert_eq!(
             b.text(&format!("{block} .console-note")).await,
             "Waiting for Python to start…"
         );
     }
-    for block in ["[data-test=a]", "[data-test=b]"] {
+    for block in [a, b_] {
         b.wait_until_secs(
             &format!("document.querySelector('{block} .console-note')?.textContent.startsWith('Finished')"),
             60,
