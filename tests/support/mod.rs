@@ -344,10 +344,10 @@ impl Browser {
         .await;
     }
 
-    /// The layout shifts (not caused by the learner's input) of the page loaded at `url`, once
-    /// its content and every code editor are in place and a second has passed: each as the
-    /// shift's score and the elements that moved.
-    pub async fn layout_shifts(&self, url: &str) -> Vec<(f64, String)> {
+    /// The layout shift (not caused by the learner's input) of the page loaded at `url`, once
+    /// its content and every code editor are in place and a second has passed: the total, and
+    /// each shift's score with the elements that moved.
+    pub async fn layout_shift(&self, url: &str) -> (f64, Vec<(f64, String)>) {
         // A new page load, even where only the fragment differs from the last.
         self.goto("about:blank").await;
         self.goto(url).await;
@@ -356,7 +356,11 @@ impl Browser {
             .execute_async(LAYOUT_SHIFTS, vec![])
             .await
             .expect("layout-shift script");
-        serde_json::from_value(shifts).expect("a list of shifts")
+        let shifts: Vec<(f64, String)> = serde_json::from_value(shifts).expect("a list of shifts");
+        (
+            shifts.iter().fold(0.0, |sum, (score, _)| sum + score),
+            shifts,
+        )
     }
 
     /// What [`Browser::record_page_errors`] has recorded on the current page.
