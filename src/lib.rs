@@ -1,19 +1,13 @@
-//! PyRoad's pure core: the course model, the lesson format, progress, search and routes.
-//!
-//! Nothing here touches the browser, so all of it is tested natively with `cargo test`;
-//! the wasm app (`src/app`) is a thin layer of components over these types.
+//! PyRoad's pure core, in folders by lifetime. Arrows point down only: the app (`src/app`,
+//! wasm) uses `web`, `learner` and `worker`, which use `model`; `build` uses `model` and runs
+//! only natively, at build time. Nothing here touches the browser, so all of it is tested
+//! natively with `cargo test`.
 
-pub mod content;
-pub mod course;
-pub mod embed;
-pub mod error;
-pub mod highlight;
-pub mod lesson;
-pub mod markdown;
-pub mod precache;
-pub mod progress;
-pub mod review;
-pub mod route;
-pub mod runner;
-pub mod search;
-pub mod transfer;
+pub mod learner;
+pub mod model;
+pub mod web;
+pub mod worker;
+
+// Compiled only where the site is built: its Markdown and TOML parsers never reach the wasm.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod build;

@@ -1,7 +1,7 @@
 //! The course in `content/` is valid, and broken content is reported with file and line.
 
-use pyroad::content::{self, Compiled};
-use pyroad::error::ContentError;
+use pyroad::build::content::{self, Compiled};
+use pyroad::build::error::ContentError;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -203,7 +203,7 @@ fn compiled_site_carries_the_course_into_index_html() {
     );
     assert!(html.ends_with("}</script></head>"), "{html}");
     let lesson_file = &compiled.course.stages[0].topics[0].lessons[0].file;
-    let lesson: pyroad::lesson::Lesson =
+    let lesson: pyroad::model::lesson::Lesson =
         serde_json::from_str(&fs::read_to_string(out.join(lesson_file)).unwrap()).unwrap();
     assert_eq!(lesson, compiled.lessons[0]);
 
@@ -212,7 +212,7 @@ fn compiled_site_carries_the_course_into_index_html() {
         search.starts_with("search-") && search.ends_with(".json") && search.len() == 28,
         "{search}"
     );
-    let index: pyroad::search::SearchIndex =
+    let index: pyroad::web::search::SearchIndex =
         serde_json::from_str(&fs::read_to_string(out.join(search)).unwrap()).unwrap();
     assert_eq!(index.search("hello", 5)[0].lesson_id, "first");
 }

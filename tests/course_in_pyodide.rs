@@ -5,9 +5,9 @@
 
 mod support;
 
-use pyroad::content;
-use pyroad::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
-use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
+use pyroad::build::content;
+use pyroad::model::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
+use pyroad::worker::protocol::{DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
 use serde_json::Value;
 use std::path::Path;
 use support::{Browser, StaticServer, assert_no_problems, dist_dir};

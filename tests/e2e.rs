@@ -111,7 +111,8 @@ async fn pages_do_not_jump_while_they_load() {
     let site = server();
     site.delay("lessons/", Duration::from_millis(400));
     site.delay("editor.js", Duration::from_millis(800));
-    let course = pyroad::content::load(std::path::Path::new("content")).expect("content/ is valid");
+    let course =
+        pyroad::build::content::load(std::path::Path::new("content")).expect("content/ is valid");
     let b = Browser::start().await;
     // Every page as on a first visit: not from the service worker's copy.
     b.cdp("Network.enable", serde_json::json!({})).await;

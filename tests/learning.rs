@@ -4,9 +4,9 @@
 
 mod support;
 
-use pyroad::content::{self, Compiled};
-use pyroad::lesson::Question;
-use pyroad::search::SearchIndex;
+use pyroad::build::content::{self, Compiled};
+use pyroad::model::lesson::Question;
+use pyroad::web::search::SearchIndex;
 use std::path::Path;
 use support::{Browser, StaticServer, dist_dir};
 
@@ -193,7 +193,7 @@ async fn search_finds_a_lesson_by_a_word_in_its_body() {
     // A long word from the body of a lesson, not in its title.
     let lesson = c.course.lesson("dictionaries").unwrap().lesson;
     let body = c.lessons.iter().find(|l| l.id == lesson.id).unwrap();
-    let Some(pyroad::lesson::Block::Prose { html }) = body.blocks.first() else {
+    let Some(pyroad::model::lesson::Block::Prose { html }) = body.blocks.first() else {
         panic!("the lesson starts with prose")
     };
     let text: String = html

@@ -13,7 +13,8 @@ const LESSON: &str = "#/lesson/functions";
 
 /// How many checks the `average` exercise runs: its asserts, plus the random-input comparison.
 fn average_checks() -> usize {
-    let course = pyroad::content::load(std::path::Path::new("content")).expect("content/ is valid");
+    let course =
+        pyroad::build::content::load(std::path::Path::new("content")).expect("content/ is valid");
     let lesson = course.lessons.iter().find(|l| l.id == "functions").unwrap();
     let exercise = lesson
         .exercises()

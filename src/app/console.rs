@@ -3,7 +3,7 @@
 
 use super::python::{self, Event, Finished, StopReason, Wait};
 use leptos::prelude::*;
-use pyroad::runner::{Outcome, PyError, Request, Stream};
+use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
 
 #[derive(Debug, Clone, PartialEq)]
 enum State {

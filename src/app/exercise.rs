@@ -1,17 +1,16 @@
 //! An exercise: the prompt, a code editor with the learner's saved code, Check against the
 //! hidden tests, hints one at a time, and the solution on request.
 
+use super::code_block::Code;
 use super::console::Console;
 use super::dom::{confirm, random_seed};
 use super::editor::Editor;
-use super::lesson_page::Code;
 use super::python::Finished;
 use super::store::{ProgressStore, SavedCode};
 use leptos::prelude::*;
-use pyroad::highlight::python_html;
-use pyroad::lesson::{CodeBlock, Exercise};
-use pyroad::progress::Gradable;
-use pyroad::runner::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
+use pyroad::model::lesson::Gradable;
+use pyroad::model::lesson::{CodeBlock, Exercise};
+use pyroad::worker::protocol::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
 
 #[component]
 pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -> impl IntoView {
@@ -57,7 +56,7 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                     p.record_check(&lesson, &this, &all, solved, now);
                     true
                 });
-                super::frame::emit(pyroad::embed::Event::ExerciseChecked {
+                super::frame::emit(pyroad::web::embed::Event::ExerciseChecked {
                     lesson,
                     exercise: this,
                     passed: solved,
@@ -141,14 +140,14 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                     fallback=move || view! { <button type="button" class="solution-button" on:click=show_solution>"Show the solution"</button> }
                 >
                     {move || {
-                        let solution = exercise.with_value(|e| e.solution.clone());
+                        let (code, html) = exercise.with_value(|e| (e.solution.clone(), e.solution_html.clone()));
                         view! {
                             <div class="solution">
                                 <p class="block-label">"Reference solution"</p>
                                 <Code code=CodeBlock {
                                     language: "python".into(),
-                                    html: python_html(&solution),
-                                    code: solution,
+                                    html,
+                                    code,
                                     runnable: false,
                                     shared: false,
                                     timeout_secs: None,

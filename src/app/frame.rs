@@ -5,9 +5,9 @@
 use super::dom::{now_millis, window};
 use super::store::{ProgressStore, Theme};
 use leptos::prelude::*;
-use pyroad::course::Course;
-use pyroad::embed::{Command, Config, Event};
-use pyroad::route::Route;
+use pyroad::model::course::Course;
+use pyroad::web::embed::{Command, Config, Event};
+use pyroad::web::route::Route;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -72,7 +72,7 @@ pub fn keep_progress_on_host(course: &'static Course, store: ProgressStore) {
         let save = Closure::once_into_js(move || {
             let file = store
                 .progress
-                .with_untracked(|p| pyroad::transfer::export(p, course, now_millis()));
+                .with_untracked(|p| pyroad::learner::transfer::export(p, course, now_millis()));
             if let Ok(data) = serde_json::from_str(&file) {
                 emit(Event::SaveProgress { data });
             }
@@ -132,8 +132,8 @@ fn listen(course: &'static Course) {
                     let _ = window().location().set_hash(&route.href());
                 }
                 Command::SetTheme(theme) => match theme {
-                    pyroad::embed::Theme::Light => Theme::Light.apply(),
-                    pyroad::embed::Theme::Dark => Theme::Dark.apply(),
+                    pyroad::web::embed::Theme::Light => Theme::Light.apply(),
+                    pyroad::web::embed::Theme::Dark => Theme::Dark.apply(),
                 },
                 Command::ProgressData(data) => {
                     if let Some(store) = HOST_STORE.get() {

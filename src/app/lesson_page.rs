@@ -1,32 +1,15 @@
 //! A lesson: breadcrumb, its blocks, "mark as done", and the way to the previous and next lessons.
 
-use super::console::Console;
-use super::dom::{copy_text, fetch_text, set_title};
-use super::editor::Editor;
+use super::code_block::Code;
+use super::dom::set_title;
+use super::loading::{load_error, load_lesson};
 use super::store::ProgressStore;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use pyroad::course::{Course, LessonRef};
-use pyroad::lesson::{Block, CodeBlock, Lesson};
-use pyroad::progress::Gradable;
-use pyroad::progress::Status;
-use pyroad::route::Route;
-use pyroad::runner::{DEFAULT_TIMEOUT_SECS, Request};
-
-pub async fn load_lesson(file: String) -> Result<Lesson, String> {
-    let text = fetch_text(&file).await?;
-    serde_json::from_str(&text).map_err(|e| format!("the lesson file is damaged ({e})"))
-}
-
-/// Says why `what` couldn't be loaded, with a button that tries again.
-pub fn load_error(what: &'static str, error: String, retry: RwSignal<u32>) -> impl IntoView {
-    view! {
-        <div class="load-error" role="alert">
-            <p>{format!("{what} couldn't be loaded: {error}.")}</p>
-            <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
-        </div>
-    }
-}
+use pyroad::learner::progress::Status;
+use pyroad::model::course::{Course, LessonRef};
+use pyroad::model::lesson::Block;
+use pyroad::model::lesson::Gradable;
+use pyroad::web::route::Route;
 
 #[component]
 pub fn LessonPage(id: String) -> impl IntoView {
@@ -46,7 +29,7 @@ pub fn LessonPage(id: String) -> impl IntoView {
         info.title, stage.title, course.title
     ));
     store.update(|p, now| p.mark_opened(&info.id, now));
-    super::frame::emit(pyroad::embed::Event::LessonOpened {
+    super::frame::emit(pyroad::web::embed::Event::LessonOpened {
         lesson: info.id.clone(),
     });
     if info.has_python {
@@ -133,7 +116,7 @@ fn LessonNotes(id: String) -> impl IntoView {
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
                     store.update(|p, now| {
-                        p.notes.insert(id.clone(), pyroad::progress::Note { text, updated_at: now });
+                        p.notes.insert(id.clone(), pyroad::learner::progress::Note { text, updated_at: now });
                         true
                     });
                 }
@@ -200,94 +183,5 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
             <super::quiz::QuestionView question lesson_id=lesson_id.to_owned() gradable=gradable.clone()/>
         }
         .into_any(),
-    }
-}
-
-/// A code block with a Copy button; runnable Python also gets Run, Stop and a console.
-/// `namespace` is the one its runs use (see [`CodeBlock::namespace`]).
-#[component]
-pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
-    // What Run runs: the example, or the learner's edited version of it.
-    let source = StoredValue::new(code.code.clone());
-    let original = StoredValue::new(code.code.clone());
-    let editing = RwSignal::new(false);
-    let editor = Editor::new();
-    let pre = NodeRef::<leptos::html::Pre>::new();
-    let copy = move |_| {
-        spawn_local(async move {
-            let ok = copy_text(&source.get_value()).await;
-            if !ok {
-                // No clipboard access (e.g. plain http): select the code for Ctrl+C instead.
-                if let (Some(pre), Ok(Some(selection))) =
-                    (pre.get_untracked(), super::dom::window().get_selection())
-                {
-                    let _ = selection.select_all_children(&pre);
-                }
-            }
-            copied.set(Some(ok));
-        });
-    };
-    let console = Console::new();
-    let runnable = code.runnable;
-    let timeout = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
-    let namespace = StoredValue::new(namespace);
-    let run = move || {
-        let (code, namespace) = (source.get_value(), namespace.get_value());
-        console.start(
-            move |id| Request::Run {
-                id,
-                code,
-                namespace,
-            },
-            timeout,
-            |_| {},
-        );
-    };
-    let html = code.html.clone();
-    let language = code.language.clone();
-    view! {
-        <figure class="code-block" data-language=code.language.clone() data-runnable=code.runnable.to_string()>
-            <div class="code-toolbar">
-                <span class="code-language">{code.language.clone()}</span>
-                <span class="code-actions">
-                    <button type="button" class="copy" on:click=copy>
-                        {move || match copied.get() {
-                            None => "Copy",
-                            Some(true) => "Copied",
-                            Some(false) => "Selected: press Ctrl+C",
-                        }}
-                        <span aria-hidden="true" hidden=move || copied.get() != Some(true)>" ✓"</span>
-                    </button>
-                    {runnable.then(|| view! {
-                        <button type="button" class="edit" hidden=move || editing.get() on:click=move |_| editing.set(true)>
-                            "Edit"
-                        </button>
-                        <button
-                            type="button"
-                            class="restore"
-                            hidden=move || !editing.get()
-                            on:click=move |_| {
-                                let text = original.get_value();
-                                editor.set_value(&text);
-                                source.set_value(text);
-                            }
-                        >
-                            "Restore"
-                        </button>
-                        {console.buttons(("▶", "Run"), run)}
-                    })}
-                </span>
-            </div>
-            {move || if editing.get() {
-                editor
-                    .view(source.get_value(), "Edit this example".to_owned(), move |text| source.set_value(text), run)
-                    .into_any()
-            } else {
-                view! { <pre node_ref=pre><code class=format!("language-{language}") inner_html=html.clone()></code></pre> }
-                    .into_any()
-            }}
-            {runnable.then(|| console.view())}
-        </figure>
     }
 }

@@ -1,11 +1,13 @@
 //! The browser app: a thin layer of Leptos components over the pure core.
 
+mod code_block;
 mod console;
 mod dom;
 mod editor;
 mod exercise;
 mod frame;
 mod lesson_page;
+mod loading;
 mod offline;
 mod progress_page;
 mod python;
@@ -17,8 +19,8 @@ mod store;
 
 use dom::{location_hash, prefers_dark, set_title, window};
 use leptos::prelude::*;
-use pyroad::course::Course;
-use pyroad::route::Route;
+use pyroad::model::course::Course;
+use pyroad::web::route::Route;
 use store::{ProgressStore, Theme};
 
 /// The course is embedded in `index.html` by the content compiler.
@@ -64,10 +66,10 @@ fn App(course: &'static Course) -> impl IntoView {
     provide_context(offline::Offline::start());
 
     let route = RwSignal::new(Route::parse(&location_hash()));
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+    // For the page's life: dropping the handle leaves the listener in place.
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
         route.set(Route::parse(&location_hash()));
     });
-    std::mem::forget(listener);
     report_to_host(course, store, route);
     frame::keep_progress_on_host(course, store);
 
@@ -127,7 +129,7 @@ fn App(course: &'static Course) -> impl IntoView {
 /// In a frame: "ready", then every change of progress as a summary, and lessons as they are
 /// completed.
 fn report_to_host(course: &'static Course, store: ProgressStore, route: RwSignal<Route>) {
-    use pyroad::embed::{Event, Summary};
+    use pyroad::web::embed::{Event, Summary};
     let lesson = match route.get_untracked() {
         Route::Lesson(id) => Some(id),
         _ => None,
@@ -137,7 +139,7 @@ fn report_to_host(course: &'static Course, store: ProgressStore, route: RwSignal
         let done: Vec<String> = store.progress.with(|p| {
             course
                 .lessons()
-                .filter(|l| p.status(&l.lesson.id) == pyroad::progress::Status::Done)
+                .filter(|l| p.status(&l.lesson.id) == pyroad::learner::progress::Status::Done)
                 .map(|l| l.lesson.id.clone())
                 .collect()
         });
@@ -199,7 +201,7 @@ fn Header() -> impl IntoView {
                 <a href="#/review" id="nav-review">
                     "Review"
                     {move || {
-                        let due = review_page::due_now(store).len();
+                        let due = store.due_now().len();
                         (due > 0).then(|| view! { <span class="count" aria-label=format!("{due} due")>{due}</span> })
                     }}
                 </a>

@@ -5,11 +5,11 @@ use super::dom::{confirm, now_millis, set_title, window};
 use super::store::ProgressStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pyroad::course::{Course, Stage};
-use pyroad::progress::Progress;
-use pyroad::progress::{local_day, percent};
-use pyroad::route::Route;
-use pyroad::transfer::{self, ImportMode, ImportSummary};
+use pyroad::learner::progress::Progress;
+use pyroad::learner::progress::{local_day, percent};
+use pyroad::learner::transfer::{self, ImportMode, ImportSummary};
+use pyroad::model::course::{Course, Stage};
+use pyroad::web::route::Route;
 use wasm_bindgen::JsCast;
 
 #[component]

@@ -10,7 +10,7 @@
 
 use super::dom::window;
 use leptos::prelude::*;
-use pyroad::runner::{Outcome, Reply, Request, Stream};
+use pyroad::worker::protocol::{Outcome, Reply, Request, Stream};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;

@@ -2,11 +2,12 @@
 //! Answers are graded at once, explained, recorded, and scheduled for review; a question shows
 //! the learner's last answer again when they come back.
 
-use super::lesson_page::Code;
+use super::code_block::Code;
 use super::store::ProgressStore;
 use leptos::prelude::*;
-use pyroad::lesson::{ChoiceOption, CodeBlock, Question, normalize_output};
-use pyroad::progress::{Answer, Gradable};
+use pyroad::learner::progress::Answer;
+use pyroad::model::lesson::Gradable;
+use pyroad::model::lesson::{ChoiceOption, CodeBlock, Question, normalize_output};
 
 /// One question. `on_answered` hears whether the answer was right (the review page moves on).
 /// `fresh` asks for a new answer instead of showing the last one (review).
@@ -37,7 +38,7 @@ pub fn QuestionView(
                 p.record_answer(&lesson, &id, &gradable, answer, correct, now);
                 true
             });
-            super::frame::emit(pyroad::embed::Event::QuizAnswered {
+            super::frame::emit(pyroad::web::embed::Event::QuizAnswered {
                 lesson: lesson.clone(),
                 question: id.clone(),
                 correct,

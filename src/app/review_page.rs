@@ -2,24 +2,13 @@
 //! so early stages stay known.
 
 use super::dom::{now_millis, set_title};
-use super::lesson_page::{load_error, load_lesson};
+use super::loading::{load_error, load_lesson};
 use super::quiz::QuestionView;
 use super::store::ProgressStore;
 use leptos::prelude::*;
-use pyroad::course::Course;
-use pyroad::review::DAY_MS;
-use pyroad::route::Route;
-
-/// Due questions, as (lesson id, question id), soonest first.
-pub fn due_now(store: ProgressStore) -> Vec<(String, String)> {
-    let now = now_millis();
-    store.progress.with(|p| {
-        p.due_reviews(now)
-            .into_iter()
-            .map(|(l, q)| (l.to_owned(), q.to_owned()))
-            .collect()
-    })
-}
+use pyroad::learner::DAY_MS;
+use pyroad::model::course::Course;
+use pyroad::web::route::Route;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -27,12 +16,12 @@ pub fn ReviewPage() -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     set_title(&format!("Review — {}", course.title));
     // The question on screen stays until the learner moves on, even once it is rescheduled.
-    let current = RwSignal::new(due_now(store).into_iter().next());
+    let current = RwSignal::new(store.due_now().into_iter().next());
     let reviewed = RwSignal::new(0u32);
     let answered = RwSignal::new(false);
     let next = move |_| {
         answered.set(false);
-        current.set(due_now(store).into_iter().next());
+        current.set(store.due_now().into_iter().next());
     };
     let attempt = RwSignal::new(0u32);
     // `None` when nothing is due; else the question, or why it couldn't be loaded.
@@ -60,7 +49,7 @@ pub fn ReviewPage() -> impl IntoView {
                 "— sooner when you miss them. A few minutes here keeps earlier stages fresh."
             </p>
             <p id="reviews-due" class="due-count">
-                {move || match due_now(store).len() {
+                {move || match store.due_now().len() {
                     0 => "Nothing is due right now.".to_owned(),
                     1 => "1 question is due.".to_owned(),
                     n => format!("{n} questions are due."),

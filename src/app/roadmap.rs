@@ -2,10 +2,10 @@
 
 use super::store::ProgressStore;
 use leptos::prelude::*;
-use pyroad::course::{Course, Stage, Topic};
-use pyroad::progress::Status;
-use pyroad::progress::percent;
-use pyroad::route::Route;
+use pyroad::learner::progress::Status;
+use pyroad::learner::progress::percent;
+use pyroad::model::course::{Course, Stage, Topic};
+use pyroad::web::route::Route;
 
 #[component]
 pub fn Roadmap() -> impl IntoView {
@@ -56,7 +56,7 @@ pub fn Roadmap() -> impl IntoView {
                         <span style:width=move || format!("{}%", percent(done(), total))></span>
                     </div>
                     {move || {
-                        let due = super::review_page::due_now(store).len();
+                        let due = store.due_now().len();
                         (due > 0).then(|| view! {
                             <a class="reviews-due" id="roadmap-reviews" href="#/review">
                                 {if due == 1 { "1 question to review".to_owned() } else { format!("{due} questions to review") }}

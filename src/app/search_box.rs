@@ -4,9 +4,9 @@
 use super::dom::{fetch_text, window};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pyroad::course::Course;
-use pyroad::route::Route;
-use pyroad::search::{Hit, SearchIndex};
+use pyroad::model::course::Course;
+use pyroad::web::route::Route;
+use pyroad::web::search::{Hit, SearchIndex};
 use wasm_bindgen::JsCast;
 
 #[derive(Clone, PartialEq)]

@@ -4,9 +4,9 @@
 use super::dom::{now_millis, window};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use pyroad::course::Course;
-use pyroad::progress::{self, Progress};
-use pyroad::transfer::{self, ImportMode};
+use pyroad::learner::progress::{self, Progress};
+use pyroad::learner::transfer::{self, ImportMode};
+use pyroad::model::course::Course;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
@@ -201,7 +201,8 @@ impl ProgressStore {
 
     /// Another tab saved progress: show it here too.
     fn follow_other_tabs(self) {
-        let handle = window_event_listener(leptos::ev::storage, move |event| {
+        // For the page's life: dropping the handle leaves the listener in place.
+        let _ = window_event_listener(leptos::ev::storage, move |event| {
             if event.key() != Some(key("progress")) {
                 return;
             }
@@ -214,8 +215,6 @@ impl ProgressStore {
                 self.progress.set(p);
             }
         });
-        // Lives as long as the page.
-        std::mem::forget(handle);
     }
 
     /// Changes progress and saves it; any change also marks today as an active day.
@@ -231,6 +230,17 @@ impl ProgressStore {
         if changed {
             self.save();
         }
+    }
+
+    /// Questions due for review now, as (lesson id, question id), soonest first.
+    pub fn due_now(self) -> Vec<(String, String)> {
+        let now = now_millis();
+        self.progress.with(|p| {
+            p.due_reviews(now)
+                .into_iter()
+                .map(|(l, q)| (l.to_owned(), q.to_owned()))
+                .collect()
+        })
     }
 
     /// Replaces all progress (import, reset) and saves it.

@@ -7,7 +7,7 @@
 //!
 //! Trunk runs both after each build (see `post_build` in dev.sh).
 
-use pyroad::precache::{self, Entry};
+use pyroad::build::precache::{self, Entry};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         return write_service_worker(&dir);
     }
     let content = first;
-    let compiled = match pyroad::content::load(&content) {
+    let compiled = match pyroad::build::content::load(&content) {
         Ok(compiled) => compiled,
         Err(errors) => {
             for e in &errors {
@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     };
-    match pyroad::content::write_site(&compiled, &out) {
+    match pyroad::build::content::write_site(&compiled, &out) {
         Ok(()) => {
             println!(
                 "wrote {} lessons into {}",

@@ -165,7 +165,6 @@ export function mountEditor(parent, options) {
   });
 
   return {
-    getValue: () => view.state.doc.toString(),
     setValue(text) {
       quiet = true;
       try {
@@ -178,7 +177,6 @@ export function mountEditor(parent, options) {
         quiet = false;
       }
     },
-    focus: () => view.focus(),
     destroy: () => view.destroy(),
   };
 }

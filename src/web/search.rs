@@ -9,8 +9,8 @@
 //! Words are runs of letters and digits, so `sum_evens` is the two words `sum` and `evens`, and
 //! punctuation in a query is ignored.
 
-use crate::course::Course;
-use crate::lesson::{Block, Lesson, Question};
+use crate::model::course::Course;
+use crate::model::lesson::{Block, Lesson, Question};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -441,8 +441,8 @@ fn squash(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::tests::sample;
-    use crate::markdown::parse_lesson;
+    use crate::build::markdown::parse_lesson;
+    use crate::model::course::tests::sample;
 
     /// The sample course (lessons A, B and C) with these lesson sources.
     fn index(a: &str, b: &str, c: &str) -> SearchIndex {
@@ -666,7 +666,7 @@ mod tests {
 
     #[test]
     fn the_real_course_finds_functions_by_def() {
-        let compiled = crate::content::load(std::path::Path::new("content"))
+        let compiled = crate::build::content::load(std::path::Path::new("content"))
             .unwrap_or_else(|e| panic!("{e:?}"));
         let index = SearchIndex::build(&compiled.course, &compiled.lessons);
         let hits = index.search("def", 100);

@@ -1,7 +1,7 @@
 //! The message protocol between the app and its Python worker (`src/js/python-worker.js`), and
 //! what the learner is told about errors and test results. Pure, so it is tested natively.
 
-use crate::lesson::{Exercise, TestStyle};
+use crate::model::lesson::{Exercise, TestStyle};
 use serde::{Deserialize, Serialize};
 
 /// Time limit for a run when the lesson doesn't set one.
@@ -64,7 +64,7 @@ pub enum Stream {
     Stderr,
 }
 
-/// Externally tagged (`{"output": {...}}`): see [`crate::lesson::Block`] for why.
+/// Externally tagged (`{"output": {...}}`): see [`crate::model::lesson::Block`] for why.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Reply {

@@ -2,8 +2,8 @@
 //! the commands a host page may send, and the events the frame reports. Version 1 of the
 //! message schema is documented in README.md.
 
-use crate::course::{Course, is_valid_id};
-use crate::transfer::MAX_IMPORT_BYTES;
+use crate::learner::transfer::MAX_IMPORT_BYTES;
+use crate::model::course::{Course, is_valid_id};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -200,7 +200,7 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::tests::sample;
+    use crate::model::course::tests::sample;
     use serde_json::json;
 
     #[test]

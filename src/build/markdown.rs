@@ -4,10 +4,10 @@
 //! scanner (so line numbers stay exact), then each part is parsed with pulldown-cmark and its
 //! top-level items are interpreted: prose, code, callouts, exercise fields, quiz options.
 
-use crate::course::is_valid_id;
-use crate::error::{ContentError, line_of};
-use crate::highlight::{escape_html, python_html};
-use crate::lesson::{
+use crate::build::error::{ContentError, line_of};
+use crate::build::highlight::{escape_html, python_html};
+use crate::model::course::is_valid_id;
+use crate::model::lesson::{
     Block, CalloutKind, ChoiceOption, CodeBlock, Compare, Exercise, Lesson, Question, TestStyle,
     Tests,
 };
@@ -432,9 +432,9 @@ impl LessonParser<'_> {
                     ..
                 } => self.error(line, "the lesson title comes from course.toml: start sections at `##`"),
                 Item::Heading { events, .. } | Item::Other { events, .. } => prose.extend(events),
-                Item::TaskList { options, line } => {
+                Item::TaskList { options, .. } => {
                     // A task list in prose is just a checklist.
-                    prose.extend(self.render_task_list(options, line));
+                    prose.extend(self.render_task_list(options));
                 }
             }
         }
@@ -442,11 +442,7 @@ impl LessonParser<'_> {
         blocks
     }
 
-    fn render_task_list<'a>(
-        &mut self,
-        options: Vec<(bool, Vec<Event<'a>>)>,
-        _line: usize,
-    ) -> Vec<Event<'a>> {
+    fn render_task_list<'a>(&mut self, options: Vec<(bool, Vec<Event<'a>>)>) -> Vec<Event<'a>> {
         let mut events = vec![Event::Start(Tag::List(None))];
         for (checked, item) in options {
             events.push(Event::Start(Tag::Item));
@@ -515,9 +511,7 @@ impl LessonParser<'_> {
                 } => {
                     events.extend(callout_events(kind, inner));
                 }
-                Item::TaskList { options, line } => {
-                    events.extend(self.render_task_list(options, line))
-                }
+                Item::TaskList { options, .. } => events.extend(self.render_task_list(options)),
                 Item::Heading { events: e, .. } | Item::Other { events: e, .. } => events.extend(e),
             }
         }
@@ -694,8 +688,8 @@ impl LessonParser<'_> {
                         .collect();
                     f.options = Some(options);
                 }
-                Item::TaskList { options, line } => {
-                    let events = self.render_task_list(options, line);
+                Item::TaskList { options, .. } => {
+                    let events = self.render_task_list(options);
                     f.prompt.extend(events.into_iter().map(Event::into_static));
                 }
                 Item::Other { events, line } if kind == "choice" && is_list(&events) && f.options.is_none() => {
@@ -798,6 +792,7 @@ impl LessonParser<'_> {
                 code: tests,
             },
             hints: f.hints,
+            solution_html: python_html(&solution),
             solution,
             compare,
         }))

@@ -1,10 +1,8 @@
 //! Spaced repetition for quiz questions (SM-2): a question answered comes back after an
 //! interval that grows each time it is recalled and resets when it is missed.
 
-use crate::progress::Millis;
+use crate::learner::{DAY_MS, Millis};
 use serde::{Deserialize, Serialize};
-
-pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
 /// When a question is next due, and how its interval grows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,9 @@
 //! through [`decode`], which migrates older schemas step by step and maps renamed lesson ids;
 //! anything it can't read comes back as [`Unreadable`] so the caller can keep the raw value.
 
-use crate::review::{Card, DAY_MS};
+use crate::learner::review::Card;
+use crate::learner::{DAY_MS, Millis};
+use crate::model::lesson::Gradable;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -86,26 +88,10 @@ pub fn percent(done: usize, total: usize) -> usize {
     (done * 100).checked_div(total).unwrap_or(0)
 }
 
-/// The ids of a lesson's exercises and quiz questions.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Gradable {
-    pub exercises: Vec<String>,
-    pub questions: Vec<String>,
-}
-
-impl Gradable {
-    pub fn is_empty(&self) -> bool {
-        self.exercises.is_empty() && self.questions.is_empty()
-    }
-}
-
 /// The progress key of an exercise or question.
 pub fn exercise_key(lesson: &str, exercise: &str) -> String {
     format!("{lesson}/{exercise}")
 }
-
-/// Milliseconds since the Unix epoch.
-pub type Millis = u64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonProgress {

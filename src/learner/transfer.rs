@@ -3,8 +3,9 @@
 //! An imported file comes from outside, so it is checked completely before anything changes:
 //! [`parse_import`] either returns progress that fits this course or a sentence saying why not.
 
-use crate::course::Course;
-use crate::progress::{self, Answer, Millis, Progress};
+use crate::learner::Millis;
+use crate::learner::progress::{self, Answer, Progress};
+use crate::model::course::Course;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -365,8 +366,9 @@ pub fn summarize(current: &Progress, next: &Progress) -> ImportSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::tests::sample;
-    use crate::progress::{ExerciseProgress, Gradable, LessonProgress, Note};
+    use crate::learner::progress::{ExerciseProgress, LessonProgress, Note};
+    use crate::model::course::tests::sample;
+    use crate::model::lesson::Gradable;
 
     fn full() -> Progress {
         let mut p = Progress::default();
@@ -406,7 +408,7 @@ mod tests {
     #[test]
     fn exports_read_back_as_they_were() {
         let p = full();
-        assert_eq!(p.status("b"), crate::progress::Status::Done);
+        assert_eq!(p.status("b"), crate::learner::progress::Status::Done);
         let text = export(&p, &sample(), 99);
         assert!(
             text.starts_with("{\n  \"format\": \"pyroad-progress\",\n  \"version\": 1,\n  \"exported_at\": 99,\n  \"course\": \"T\",\n  \"progress\": {"),

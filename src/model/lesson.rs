@@ -98,6 +98,8 @@ pub struct Exercise {
     pub tests: Tests,
     pub hints: Vec<String>,
     pub solution: String,
+    /// The solution, highlighted (at build time, as every code block is).
+    pub solution_html: String,
     /// Also compare the learner's function with the solution's on generated inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Compare>,
@@ -194,8 +196,8 @@ impl Lesson {
     }
 
     /// What must be solved and answered for the lesson to count as done.
-    pub fn gradable(&self) -> crate::progress::Gradable {
-        crate::progress::Gradable {
+    pub fn gradable(&self) -> Gradable {
+        Gradable {
             exercises: self.exercises().map(|e| e.id.clone()).collect(),
             questions: self.questions().map(|q| q.id().to_owned()).collect(),
         }
@@ -208,6 +210,19 @@ impl Lesson {
             Block::Exercise(_) | Block::Question(Question::Predict { .. }) => true,
             _ => false,
         })
+    }
+}
+
+/// The ids of a lesson's exercises and quiz questions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gradable {
+    pub exercises: Vec<String>,
+    pub questions: Vec<String>,
+}
+
+impl Gradable {
+    pub fn is_empty(&self) -> bool {
+        self.exercises.is_empty() && self.questions.is_empty()
     }
 }
 

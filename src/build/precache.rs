@@ -1,7 +1,7 @@
 //! The offline copy of a build: the service worker gets the list of every file in the build and
 //! a version that changes whenever any file does (so each deploy is installed whole).
 
-use crate::content::fnv1a;
+use crate::build::fnv1a;
 use std::fmt::Write;
 
 pub const SERVICE_WORKER: &str = "sw.js";

@@ -1,11 +1,12 @@
 //! Loading `content/`: the manifest and every lesson file, validated together, and writing the
 //! compiled course into a build.
 
-use crate::course::{Course, LessonInfo, Stage, Topic, is_valid_id};
-use crate::error::{ContentError, line_of};
-use crate::lesson::Lesson;
-use crate::markdown::parse_lesson;
-use crate::search::SearchIndex;
+use crate::build::error::{ContentError, line_of};
+use crate::build::fnv1a;
+use crate::build::markdown::parse_lesson;
+use crate::model::course::{Course, LessonInfo, Stage, Topic, is_valid_id};
+use crate::model::lesson::Lesson;
+use crate::web::search::SearchIndex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -273,13 +274,6 @@ fn stray_lesson_files(dir: &Path, expected: &BTreeSet<PathBuf>) -> Vec<String> {
     }
     stray.sort();
     stray
-}
-
-/// A stable 64-bit hash for content-addressed file names.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// The search index as JSON. It depends only on the lessons and the roadmap, so `load` (for the

@@ -1,6 +1,6 @@
 //! The course as the app sees it: stages → topics → lessons, with renamed ids.
 //!
-//! Built from `content/course.toml` by [`crate::content`] and embedded as JSON in `index.html`.
+//! Built from `content/course.toml` by [`crate::build::content`] and embedded as JSON in `index.html`.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ pub struct Course {
     /// Old lesson id → current lesson id, already resolved through chains of renames.
     #[serde(default)]
     pub renamed: BTreeMap<String, String>,
-    /// Path of the search index file ([`crate::search::SearchIndex`]), relative to the site
+    /// Path of the search index file ([`crate::web::search::SearchIndex`]), relative to the site
     /// root (content-hashed).
     #[serde(default)]
     pub search_index: String,

@@ -1,0 +1,11 @@
+//! The learner's own state: `progress` (and its stored, versioned form), `review` (spaced
+//! repetition of quiz questions) and `transfer` (export, import and merge of progress).
+
+pub mod progress;
+pub mod review;
+pub mod transfer;
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = u64;
+
+pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
