@@ -8,7 +8,9 @@
 //! Budgets (reported, not enforced): cold ≤ 1.1× bare Pyodide; warm Run ≤ 30 ms; a Check after
 //! Stop ≤ 3 s.
 
-#[path = "../tests/support/mod.rs"]
+// The browser tests' support; a benchmark uses only part of it.
+#[allow(dead_code)]
+#[path = "../tests/browser/support.rs"]
 mod support;
 
 use support::{Browser, StaticServer, dist_dir};

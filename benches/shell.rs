@@ -7,7 +7,9 @@
 //! Budgets (reported, not enforced): shell ≤ 200 KB brotli; first render ≤ 1.5× the static page;
 //! layout shift ≤ 0.05.
 
-#[path = "../tests/support/mod.rs"]
+// The browser tests' support; a benchmark uses only part of it.
+#[allow(dead_code)]
+#[path = "../tests/browser/support.rs"]
 mod support;
 
 use std::io::Write;

@@ -2,13 +2,11 @@
 //! learner owns (export, reset, import). Questions and words are taken from `content/`, so the
 //! tests follow the course as it is rewritten.
 
-mod support;
-
+use crate::support::{Browser, StaticServer, dist_dir};
 use pyroad::build::content::{self, Compiled};
 use pyroad::model::lesson::Question;
 use pyroad::web::search::SearchIndex;
 use std::path::Path;
-use support::{Browser, StaticServer, dist_dir};
 
 fn course() -> Compiled {
     content::load(Path::new("content")).expect("content/ is valid")

@@ -3,11 +3,9 @@
 //! Each test boots Pyodide in headless Chromium (a few seconds), so scenarios that can share a
 //! page do.
 
-mod support;
-
+use crate::support::{Browser, StaticServer, dist_dir};
 use fantoccini::key::Key;
 use std::time::{Duration, Instant};
-use support::{Browser, StaticServer, dist_dir};
 
 const LESSON: &str = "#/lesson/functions";
 

@@ -1,10 +1,8 @@
 //! PyRoad embedded in a course site on another origin: events with the documented shape,
 //! navigation driven by the host, separate progress per namespace, malformed messages ignored.
 
-mod support;
-
+use crate::support::{Browser, StaticServer, dist_dir};
 use serde_json::Value;
-use support::{Browser, StaticServer, dist_dir};
 
 /// A host page on its own origin that frames the course and records the messages it gets.
 fn host_page(frames: &[(&str, String)]) -> String {

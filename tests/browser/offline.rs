@@ -1,10 +1,8 @@
 //! Offline after the first visit, and updates that arrive whole: the release build, its service
 //! worker, and a server that is stopped or redeployed under the browser.
 
-mod support;
-
+use crate::support::{Browser, StaticServer, dist_dir};
 use std::path::{Path, PathBuf};
-use support::{Browser, StaticServer, dist_dir};
 
 /// A private copy of the build that a test may change.
 fn copy_of_build(name: &str) -> PathBuf {

@@ -3,14 +3,12 @@
 //! predict-the-output answer is what the code really prints, and each example ends as its lesson
 //! says (cleanly, or with the exception its `raises=` names).
 
-mod support;
-
+use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
 use pyroad::build::content;
 use pyroad::model::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
 use pyroad::worker::protocol::{DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
 use serde_json::Value;
 use std::path::Path;
-use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
 const START_WORKER: &str = r#"
 window.pyBoot = null;

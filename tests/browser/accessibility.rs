@@ -2,12 +2,10 @@
 //! of each kind of page, in the light and the dark theme, in the states a learner brings them
 //! to: a lesson with an example's output, an exercise's failed checks and search results open.
 
-mod support;
-
 use fantoccini::key::Key;
 
+use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
 use std::path::Path;
-use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
 /// Resolves with the violations axe finds on the page, one line each.
 const AUDIT: &str = r#"

@@ -1,8 +1,6 @@
 //! End-to-end test support: the built site served on 127.0.0.1, and headless Chromium driven
 //! over WebDriver (chromedriver).
 
-#![allow(dead_code)] // Each test binary uses a different part of this module.
-
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -2,10 +2,8 @@
 //!
 //! Needs `dist/` (built by `./dev.sh test` before the tests run) and chromedriver.
 
-mod support;
-
+use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
 use std::time::Duration;
-use support::{Browser, StaticServer, assert_no_problems, dist_dir};
 
 const LESSONS: usize = 49;
 
