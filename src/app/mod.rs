@@ -129,7 +129,8 @@ fn App(course: &'static Course) -> impl IntoView {
 /// In a frame: "ready", then every change of progress as a summary, and lessons as they are
 /// completed.
 fn report_to_host(course: &'static Course, store: ProgressStore, route: RwSignal<Route>) {
-    use pyroad::web::embed::{Event, Summary};
+    use pyroad::learner::summary::Summary;
+    use pyroad::web::embed::Event;
     let lesson = match route.get_untracked() {
         Route::Lesson(id) => Some(id),
         _ => None,
@@ -151,18 +152,9 @@ fn report_to_host(course: &'static Course, store: ProgressStore, route: RwSignal
                 lesson: lesson.clone(),
             });
         }
-        store.progress.with(|p| {
-            frame::emit(Event::Progress(Summary {
-                lessons_done: done.len(),
-                lessons_total: course.lesson_count(),
-                exercises_solved: p
-                    .exercises
-                    .values()
-                    .filter(|e| e.solved_at.is_some())
-                    .count(),
-                questions_answered: p.questions.len(),
-            }));
-        });
+        store
+            .progress
+            .with(|p| frame::emit(Event::Progress(Summary::of(p, course))));
         done
     });
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::learner::progress::Progress;
 use pyroad::learner::progress::{local_day, percent};
+use pyroad::learner::summary::Summary;
 use pyroad::learner::transfer::{self, ImportMode, ImportSummary};
 use pyroad::model::course::{Course, Stage};
 use pyroad::web::route::Route;
@@ -48,12 +49,8 @@ fn Stats() -> impl IntoView {
     let store = expect_context::<ProgressStore>();
     let stats = move || {
         store.progress.with(|p| {
-            let done = p.done_count(course.lessons().map(|l| l.lesson.id.as_str()));
-            let solved = p
-                .exercises
-                .values()
-                .filter(|e| e.solved_at.is_some())
-                .count();
+            let summary = Summary::of(p, course);
+            let (done, solved) = (summary.lessons_done, summary.exercises_solved);
             let (right, tries) = p
                 .questions
                 .values()
@@ -240,8 +237,9 @@ fn Transfer() -> impl IntoView {
                     let merged = transfer::summarize(
                         &current,
                         &transfer::apply(&current, incoming.clone(), ImportMode::Merge),
+                        course,
                     );
-                    let replaced = transfer::summarize(&current, &incoming);
+                    let replaced = transfer::summarize(&current, &incoming, course);
                     message.set(None);
                     pending.set(Some(Pending {
                         incoming,

@@ -4,6 +4,7 @@ use super::store::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::progress::Status;
 use pyroad::learner::progress::percent;
+use pyroad::learner::summary::Summary;
 use pyroad::model::course::{Course, Stage, Topic};
 use pyroad::web::route::Route;
 
@@ -12,11 +13,7 @@ pub fn Roadmap() -> impl IntoView {
     let course = expect_context::<&'static Course>();
     let store = expect_context::<ProgressStore>();
     let total = course.lesson_count();
-    let done = move || {
-        store
-            .progress
-            .with(|p| p.done_count(course.lessons().map(|l| l.lesson.id.as_str())))
-    };
+    let done = move || store.progress.with(|p| Summary::of(p, course).lessons_done);
     // The first lesson not yet done: where "Continue" leads.
     let next = move || {
         store.progress.with(|p| {

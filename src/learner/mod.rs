@@ -1,8 +1,10 @@
 //! The learner's own state: `progress` (and its stored, versioned form), `review` (spaced
-//! repetition of quiz questions) and `transfer` (export, import and merge of progress).
+//! repetition of quiz questions), `summary` (how far through the course, counted once) and
+//! `transfer` (export, import and merge of progress).
 
 pub mod progress;
 pub mod review;
+pub mod summary;
 pub mod transfer;
 
 /// Milliseconds since the Unix epoch.

@@ -5,6 +5,7 @@
 
 use crate::learner::Millis;
 use crate::learner::progress::{self, Answer, Progress};
+use crate::learner::summary::Summary;
 use crate::model::course::Course;
 use serde::Serialize;
 use serde_json::Value;
@@ -343,21 +344,15 @@ pub struct ImportSummary {
     pub notes_after: usize,
 }
 
-pub fn summarize(current: &Progress, next: &Progress) -> ImportSummary {
-    let done = |p: &Progress| p.lessons.values().filter(|l| l.done_at.is_some()).count();
-    let solved = |p: &Progress| {
-        p.exercises
-            .values()
-            .filter(|e| e.solved_at.is_some())
-            .count()
-    };
+pub fn summarize(current: &Progress, next: &Progress, course: &Course) -> ImportSummary {
+    let (before, after) = (Summary::of(current, course), Summary::of(next, course));
     ImportSummary {
-        lessons_done_before: done(current),
-        lessons_done_after: done(next),
-        exercises_solved_before: solved(current),
-        exercises_solved_after: solved(next),
-        questions_answered_before: current.questions.len(),
-        questions_answered_after: next.questions.len(),
+        lessons_done_before: before.lessons_done,
+        lessons_done_after: after.lessons_done,
+        exercises_solved_before: before.exercises_solved,
+        exercises_solved_after: after.exercises_solved,
+        questions_answered_before: before.questions_answered,
+        questions_answered_after: after.questions_answered,
         notes_before: current.notes.len(),
         notes_after: next.notes.len(),
     }
@@ -695,7 +690,7 @@ mod tests {
         let current = Progress::default();
         let next = full();
         assert_eq!(
-            summarize(&current, &next),
+            summarize(&current, &next, &sample()),
             ImportSummary {
                 lessons_done_after: 1,
                 exercises_solved_after: 1,
@@ -704,7 +699,7 @@ mod tests {
                 ..ImportSummary::default()
             }
         );
-        let same = summarize(&next, &next);
+        let same = summarize(&next, &next, &sample());
         assert_eq!(same.lessons_done_before, same.lessons_done_after);
     }
 }

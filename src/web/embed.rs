@@ -2,6 +2,7 @@
 //! the commands a host page may send, and the events the frame reports. Version 1 of the
 //! message schema is documented in README.md.
 
+use crate::learner::summary::Summary;
 use crate::learner::transfer::MAX_IMPORT_BYTES;
 use crate::model::course::{Course, is_valid_id};
 use serde::Serialize;
@@ -176,14 +177,6 @@ pub enum Event {
     Resize {
         height: u32,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    pub lessons_done: usize,
-    pub lessons_total: usize,
-    pub exercises_solved: usize,
-    pub questions_answered: usize,
 }
 
 impl Event {
