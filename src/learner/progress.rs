@@ -88,9 +88,9 @@ pub fn percent(done: usize, total: usize) -> usize {
     (done * 100).checked_div(total).unwrap_or(0)
 }
 
-/// The progress key of an exercise or question.
-pub fn exercise_key(lesson: &str, exercise: &str) -> String {
-    format!("{lesson}/{exercise}")
+/// The progress key of an exercise or a question: `<lesson id>/<item id>`.
+pub fn item_key(lesson: &str, item: &str) -> String {
+    format!("{lesson}/{item}")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,7 +173,7 @@ impl Progress {
 
     pub fn exercise(&self, lesson: &str, exercise: &str) -> ExerciseProgress {
         self.exercises
-            .get(&exercise_key(lesson, exercise))
+            .get(&item_key(lesson, exercise))
             .copied()
             .unwrap_or_default()
     }
@@ -203,7 +203,7 @@ impl Progress {
         correct: bool,
         now: Millis,
     ) {
-        let key = exercise_key(lesson, question);
+        let key = item_key(lesson, question);
         let entry = match self.questions.remove(&key) {
             Some(q) => QuestionProgress {
                 attempts: q.attempts + 1,
@@ -227,7 +227,7 @@ impl Progress {
     }
 
     pub fn question(&self, lesson: &str, question: &str) -> Option<&QuestionProgress> {
-        self.questions.get(&exercise_key(lesson, question))
+        self.questions.get(&item_key(lesson, question))
     }
 
     /// Questions due for review at `now`, soonest first, as `(lesson, question)`.
@@ -273,7 +273,7 @@ impl Progress {
     ) {
         let entry = self
             .exercises
-            .entry(exercise_key(lesson, exercise))
+            .entry(item_key(lesson, exercise))
             .or_default();
         entry.attempts += 1;
         if solved && entry.solved_at.is_none() {
@@ -285,7 +285,7 @@ impl Progress {
     pub fn record_solution_viewed(&mut self, lesson: &str, exercise: &str, now: Millis) {
         let entry = self
             .exercises
-            .entry(exercise_key(lesson, exercise))
+            .entry(item_key(lesson, exercise))
             .or_default();
         entry.solution_viewed_at.get_or_insert(now);
     }
@@ -343,7 +343,7 @@ fn rekey<T>(items: &mut BTreeMap<String, T>, renamed: &BTreeMap<String, String>)
             let (lesson, item) = key.split_once('/')?;
             renamed
                 .get(lesson)
-                .map(|new| (key.clone(), exercise_key(new, item)))
+                .map(|new| (key.clone(), item_key(new, item)))
         })
         .collect();
     for (old, new) in moved {
