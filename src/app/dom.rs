@@ -41,6 +41,15 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     Ok(text.as_string().unwrap_or_default())
 }
 
+/// Runs `f` once after `ms` milliseconds; returns the timer, for `clear_timeout_with_handle`.
+/// (The closure is freed when it runs; one whose timer is cleared stays, and those are few.)
+pub fn run_after(ms: i32, f: impl FnOnce() + 'static) -> i32 {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
+        .unwrap_or(0)
+}
+
 /// Copies text to the clipboard; `false` when the browser refuses.
 pub async fn copy_text(text: &str) -> bool {
     let clipboard = window().navigator().clipboard();

@@ -2,7 +2,7 @@
 //! commands, tells it the content's height, and with `store=host` keeps progress on the host.
 //! Outside a frame, all of this stays quiet.
 
-use super::dom::{now_millis, window};
+use super::dom::{now_millis, run_after, window};
 use super::store::{ProgressStore, Theme};
 use leptos::prelude::*;
 use pyroad::model::course::Course;
@@ -69,22 +69,14 @@ pub fn keep_progress_on_host(course: &'static Course, store: ProgressStore) {
         if let Some(pending) = timer.take() {
             window().clear_timeout_with_handle(pending);
         }
-        let save = Closure::once_into_js(move || {
+        timer.set(Some(run_after(SAVE_DELAY_MS, move || {
             let file = store
                 .progress
                 .with_untracked(|p| pyroad::learner::transfer::export(p, course, now_millis()));
             if let Ok(data) = serde_json::from_str(&file) {
                 emit(Event::SaveProgress { data });
             }
-        });
-        timer.set(
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    save.unchecked_ref(),
-                    SAVE_DELAY_MS,
-                )
-                .ok(),
-        );
+        })));
     });
 }
 

@@ -1,7 +1,7 @@
 //! Offline: registers the service worker, offers a new version when one is ready (never mixing
 //! old and new files in one page), and says when the whole course is stored on this device.
 
-use super::dom::window;
+use super::dom::{run_after, window};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -44,17 +44,13 @@ impl Offline {
             offline.listen(&sw);
             // Registering starts the download of the whole course (about 15 MB): wait until the
             // page is up, so it doesn't compete with the first render on a slow connection.
-            let register = Closure::once_into_js(move || {
+            run_after(REGISTER_DELAY_MS, move || {
                 leptos::task::spawn_local(async move {
                     if let Ok(registration) = JsFuture::from(sw.register("sw.js")).await {
                         offline.watch(registration.unchecked_into());
                     }
                 });
             });
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                register.unchecked_ref(),
-                REGISTER_DELAY_MS,
-            );
         }
         offline
     }
@@ -78,11 +74,7 @@ impl Offline {
                     }));
                     if cached < files {
                         // Still downloading the course: ask again shortly.
-                        let ask = Closure::once_into_js(move || self.ask_status());
-                        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                            ask.unchecked_ref(),
-                            1000,
-                        );
+                        run_after(1000, move || self.ask_status());
                     }
                 }
             },

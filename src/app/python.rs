@@ -8,7 +8,7 @@
 //! Workers and callbacks aren't `Send`, so the runtime lives in a thread-local; components see
 //! only [`status`], [`run`], [`send_input`] and [`stop`].
 
-use super::dom::window;
+use super::dom::{run_after, window};
 use leptos::prelude::*;
 use pyroad::worker::protocol::{Outcome, Reply, Request, Stream};
 use std::cell::RefCell;
@@ -272,7 +272,7 @@ fn spawn_worker(
         set("snapshot", snapshot);
     }
     let _ = worker.post_message(&configuration);
-    let boot_timer = set_timeout(BOOT_LIMIT_MS, move || {
+    let boot_timer = run_after(BOOT_LIMIT_MS, move || {
         boot_failed(
             generation,
             "Python didn't start within 90 seconds. Check your connection and reload the page."
@@ -294,14 +294,6 @@ fn spawn_worker(
 /// interrupts Python through a shared buffer, and input() can wait on one.
 fn cross_origin_isolated() -> bool {
     js_sys::Reflect::get(&window(), &"crossOriginIsolated".into()).is_ok_and(|v| v.is_truthy())
-}
-
-/// Runs `f` once after `ms` milliseconds; the closure is leaked, as one-shot timers are few.
-fn set_timeout(ms: i32, f: impl FnOnce() + 'static) -> i32 {
-    let callback = Closure::once_into_js(f);
-    window()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
-        .unwrap_or(0)
 }
 
 /// Keeps the first memory snapshot a worker sends (see `startPython` in python-worker.js).
@@ -423,7 +415,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
                 // Once Python has been used, keep a spare ready for the next Stop (a moment
                 // later, so its boot doesn't slow the run that is waiting).
                 if from_active && rt.next_id > 0 {
-                    set_timeout(SPARE_DELAY_MS, || RUNTIME.with_borrow_mut(ensure_spare));
+                    run_after(SPARE_DELAY_MS, || RUNTIME.with_borrow_mut(ensure_spare));
                 }
             });
             if from_active {
@@ -572,7 +564,7 @@ fn ready_status() -> Status {
 }
 
 fn start_timer(id: u32, secs: u32) -> i32 {
-    set_timeout(secs as i32 * 1000, move || {
+    run_after(secs as i32 * 1000, move || {
         stop_job(id, StopReason::TimeLimit(secs))
     })
 }
@@ -709,7 +701,7 @@ fn stop_job(id: u32, reason: StopReason) {
     } else {
         INTERRUPT_GRACE_MS
     };
-    set_timeout(grace, move || {
+    run_after(grace, move || {
         if RUNTIME.with_borrow(|rt| rt.running == Some(id)) {
             replace_worker(id, reason);
         }

@@ -6,8 +6,7 @@ use super::code_block::Code;
 use super::store::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::progress::Answer;
-use pyroad::model::lesson::Gradable;
-use pyroad::model::lesson::{ChoiceOption, CodeBlock, Question, normalize_output};
+use pyroad::model::lesson::{ChoiceOption, CodeBlock, Gradable, Question, normalize_output};
 
 /// One question. `on_answered` hears whether the answer was right (the review page moves on).
 /// `fresh` asks for a new answer instead of showing the last one (review).

@@ -1,14 +1,13 @@
 //! Progress and preferences kept in local storage, and what to tell the learner when storage
 //! can't be used. All reading and writing of storage goes through here.
 
-use super::dom::{now_millis, window};
+use super::dom::{now_millis, run_after, window};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use pyroad::learner::progress::{self, Progress};
 use pyroad::learner::transfer::{self, ImportMode};
 use pyroad::model::course::Course;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
 thread_local! {
     // `pyroad/`, or `pyroad/<namespace>/` for a course embedded with `ns=` (see embed.rs).
@@ -153,15 +152,11 @@ impl ProgressStore {
             store.follow_other_tabs();
         }
         if on_host && !available {
-            let late = Closure::once_into_js(move || {
+            run_after(HOST_ANSWER_MS, move || {
                 if store.host.get_untracked() == HostAnswer::Awaited {
                     store.notice.set(Some(Notice::Unavailable));
                 }
             });
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                late.unchecked_ref(),
-                HOST_ANSWER_MS,
-            );
         }
         store
     }
