@@ -535,6 +535,11 @@ async fn on_a_cross_origin_isolated_site_stop_interrupts_instead_of_restarting()
     let b = Browser::start().await;
     open_exercise(&b, &site).await;
     assert_eq!(b.js("return crossOriginIsolated").await, true);
+    // Python up and its spare booted, so the spare's boot doesn't compete with the interrupt
+    // for the machine's two cores (under load the grace before a restart could run out).
+    check(&b).await;
+    finished(&b, 60).await;
+    b.wait_until_python_snapshot_saved().await;
     // A counter kept in the interpreter itself: it survives only if the worker does.
     let code = "import sys; sys.runs = getattr(sys, 'runs', 0) + 1; print('run', sys.runs); exec('while True: pass')";
     for run in 1..=2 {
