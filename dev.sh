@@ -126,6 +126,8 @@ case "${1:-}" in
     cargo clippy --target wasm32-unknown-unknown --bin pyroad -- -D warnings
     build_release
     say "tests"
+    # The Python runner under plain CPython, against the golden worker messages.
+    python3 -m unittest discover --start-directory tests/protocol
     CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" cargo test -- --test-threads 2
     ;;
   bench)

@@ -3,6 +3,7 @@
 //!
 //! Usage:
 //!   pyroad-content <content-dir> [<build-dir>]   check the course; with a build folder, write it
+//!                                                 (and the worker's protocol.js)
 //!   pyroad-content precache <build-dir>          write <build-dir>/sw.js listing every file
 //!
 //! Trunk runs both after each build (see `post_build` in dev.sh).
@@ -42,7 +43,13 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     };
-    match pyroad::build::content::write_site(&compiled, &out) {
+    // The constants the Python worker shares with the app, as the module it imports.
+    let protocol = std::fs::write(
+        out.join("protocol.js"),
+        pyroad::worker::protocol::javascript(),
+    )
+    .map_err(|e| format!("couldn't write protocol.js into {}: {e}", out.display()));
+    match pyroad::build::content::write_site(&compiled, &out).and(protocol) {
         Ok(()) => {
             println!(
                 "wrote {} lessons into {}",

@@ -959,8 +959,8 @@ After.
         assert!(html.contains("<table>") && html.contains("<code>code</code>"));
         assert!(py.runnable && py.shared && py.timeout_secs == Some(3));
         assert_eq!(py.raises.as_deref(), Some("KeyError"));
-        assert_eq!(py.namespace("intro"), "lesson:intro");
-        assert_eq!(text.namespace("intro"), "");
+        assert_eq!(py.namespace("intro").as_deref(), Some("lesson:intro"));
+        assert_eq!(text.namespace("intro"), None);
         assert_eq!(py.code, "print(1)");
         assert!(py.html.contains("tok-builtin"));
         assert_eq!(*kind, CalloutKind::Tip);

@@ -28,9 +28,10 @@ pub fn service_worker(template: &str, entries: &[Entry]) -> String {
         list.push(serde_json::json!([file.path, file.bytes.len()]));
     }
     format!(
-        "const VERSION = \"{:016x}\";\nconst PRECACHE = {};\n\n{template}",
+        "const VERSION = \"{:016x}\";\nconst PRECACHE = {};\nconst SYNC_PATH = \"{}\";\n\n{template}",
         fnv1a(fingerprint.as_bytes()),
-        serde_json::Value::Array(list)
+        serde_json::Value::Array(list),
+        crate::worker::protocol::SYNC_PATH,
     )
 }
 

@@ -1,10 +1,11 @@
 // PyRoad's Python worker: boots Pyodide from the site's own files and runs learner code, so
 // nothing the learner writes ever runs on the page's thread. Messages are JSON strings, their
-// shapes the Rust types in src/runner.rs, except two objects: the page's first message (how to
-// boot) and the memory snapshot sent back to it.
+// shapes the Rust types in src/worker/protocol.rs, except two objects: the page's first message
+// (how to boot) and the memory snapshot sent back to it. The constants shared with the page
+// come from protocol.js, which the build generates from the same file.
 import { loadPyodide, version } from "./pyodide/pyodide.mjs";
+import { BOOT, CAUSE, KEYBOARD_INTERRUPT, OUTPUT_CAP, SYNC, SYNC_PATH, WORKER } from "./protocol.js";
 
-const OUTPUT_CAP = 100_000; // characters of output shown per run
 // Python blocks this thread while it runs, so output can only be sent from inside a write:
 // the first writes of a job go out at once (a print followed by a long computation must
 // show), and after that, floods are batched.
@@ -22,9 +23,9 @@ let interruptBuffer = null; // shared with the page when it is cross-origin isol
 let syncBuffer = null; // likewise: the page's answers to input(), for browsers without JSPI
 let crashed = false; // the interpreter died; the page replaces this worker
 // The page's first message: {interruptBuffer?, syncBuffer?, snapshot?}. How to boot is the
-// worker's name, known before any message arrives, so Python starts loading at once:
-// "from-page-snapshot" waits for the snapshot in that message, "make-snapshot" makes one for
-// the page, anything else boots from the snapshot an earlier visit saved, or cold.
+// worker's name (WORKER), known before any message arrives, so Python starts loading at once:
+// FROM_PAGE_SNAPSHOT waits for the snapshot in that message, MAKE_SNAPSHOT makes one for the
+// page, PYTHON boots from the snapshot an earlier visit saved, or cold.
 let configured;
 const configuration = new Promise((resolve) => { configured = resolve; });
 // Names this worker's jobs for the service worker, which may serve several tabs.
@@ -36,7 +37,7 @@ self.onmessage = (event) => {
     interruptBuffer = event.data.interruptBuffer;
     syncBuffer = event.data.syncBuffer && {
       state: new Int32Array(event.data.syncBuffer, 0, 2),
-      data: new Uint8Array(event.data.syncBuffer, 8),
+      data: new Uint8Array(event.data.syncBuffer, SYNC.DATA_OFFSET),
     };
     configured(event.data);
     return;
@@ -49,9 +50,9 @@ self.onmessage = (event) => {
     if (message.type === "input") pending.resolve(message.text);
     else pending.reject(stopped());
   } else if (handle) {
-    handle(message);
+    handle(message, event.data);
   } else {
-    queued.push(message);
+    queued.push([message, event.data]);
   }
 };
 
@@ -114,7 +115,7 @@ const hooks = {
 // interrupted a second time while reporting the first.
 function stopped() {
   if (interruptBuffer) interruptBuffer[0] = 0;
-  return new Error("KeyboardInterrupt");
+  return new Error(KEYBOARD_INTERRUPT);
 }
 
 function announceInput(prompt) {
@@ -126,8 +127,7 @@ function announceInput(prompt) {
 // Without JSPI, Python can only wait synchronously: on the buffer shared with a cross-origin
 // isolated page (Atomics.wait), or else on a request that this site's service worker holds
 // until the page sends the answer (the sync-message technique).
-const IDLE = 0, ANSWERED = 1, INTERRUPTED = 2;
-const SYNC_URL = new URL("./__pyroad_sync__", import.meta.url);
+const SYNC_URL = new URL(`./${SYNC_PATH}`, import.meta.url);
 let serviceWorkerAnswers = false;
 function blockingChannel() {
   if (syncBuffer) return "atomics";
@@ -154,10 +154,10 @@ function waitForPage(ms) {
   const deadline = Date.now() + ms;
   if (syncBuffer) {
     const { state, data } = syncBuffer;
-    Atomics.wait(state, 0, IDLE, ms);
-    const now = Atomics.exchange(state, 0, IDLE);
-    if (now === INTERRUPTED) throw stopped();
-    if (now !== ANSWERED) return {};
+    Atomics.wait(state, 0, SYNC.IDLE, ms);
+    const now = Atomics.exchange(state, 0, SYNC.IDLE);
+    if (now === SYNC.INTERRUPTED) throw stopped();
+    if (now !== SYNC.ANSWERED) return {};
     // TextDecoder refuses views of shared memory: copy first.
     return { text: new TextDecoder().decode(data.slice(0, state[1])) };
   }
@@ -218,26 +218,26 @@ async function boot() {
 // the next visit, whose first worker boots from it. The API is private to Pyodide, so any
 // failure falls back to a cold boot. Returns {pyodide, boot, snapshot (for the page)}.
 async function startPython(options) {
-  const fromPage = self.name === "from-page-snapshot";
+  const fromPage = self.name === WORKER.FROM_PAGE_SNAPSHOT;
   const snapshot = fromPage ? (await configuration).snapshot : await savedSnapshot();
   if (snapshot) {
     try {
       const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
       return fromPage
-        ? { pyodide, boot: "snapshot", snapshot: null }
-        : { pyodide, boot: "saved-snapshot", snapshot };
+        ? { pyodide, boot: BOOT.SNAPSHOT, snapshot: null }
+        : { pyodide, boot: BOOT.SAVED_SNAPSHOT, snapshot };
     } catch (error) {
       console.warn("PyRoad: booting Python from its memory snapshot failed, so it boots cold", error);
     }
   }
-  if (self.name !== "make-snapshot") return { pyodide: await loadPyodide(options), boot: "cold", snapshot: null };
+  if (self.name !== WORKER.MAKE_SNAPSHOT) return { pyodide: await loadPyodide(options), boot: BOOT.COLD, snapshot: null };
   // Taken before any JavaScript object is handed to Python: a snapshot can't hold those.
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   try {
-    return { pyodide, boot: "cold", snapshot: pyodide.makeMemorySnapshot() };
+    return { pyodide, boot: BOOT.COLD, snapshot: pyodide.makeMemorySnapshot() };
   } catch (error) {
     console.warn("PyRoad: no memory snapshot", error);
-    return { pyodide, boot: "cold", snapshot: null };
+    return { pyodide, boot: BOOT.COLD, snapshot: null };
   }
 }
 
@@ -290,15 +290,17 @@ async function loadImports(runtime, message) {
       "Connect to the internet and run this again.",
     line: null,
     traceback: failed.join("\n"),
+    cause: CAUSE.DOWNLOAD_FAILED,
   };
 }
 
-async function execute(runtime, message) {
+// `text` is the request as the page sent it, handed to the runner whole.
+async function execute(runtime, message, text) {
   const { runner, jspi } = runtime;
   job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, writes: 0, flushedAt: Date.now() };
   // A Stop that came after the last job ended is not for this one.
   if (interruptBuffer) interruptBuffer[0] = 0;
-  if (syncBuffer) Atomics.store(syncBuffer.state, 0, IDLE);
+  if (syncBuffer) Atomics.store(syncBuffer.state, 0, SYNC.IDLE);
   const started = performance.now();
   let result;
   try {
@@ -306,11 +308,8 @@ async function execute(runtime, message) {
     if (unavailable) throw { pyError: unavailable };
     // With JSPI, input() and time.sleep() can suspend Python until the page answers.
     const call = (fn, ...args) => (jspi ? fn.callPromising(...args) : fn(...args));
-    const reply = message.type === "check"
-      ? await call(runner.check, message.code, message.tests, message.style, message.compare_function,
-        message.generator, message.solution, message.seed)
-      : await call(runner.run, message.code, message.namespace);
-    result = reply.toJs({ dict_converter: Object.fromEntries });
+    const reply = await call(runner.handle, text);
+    result = reply.toJs({ dict_converter: Object.fromEntries })[message.type];
     reply.destroy();
   } catch (error) {
     // Very deep recursion in some C paths (a property setter that sets itself) overflows the
@@ -340,13 +339,13 @@ boot().then(
     const { snapshot } = runtime;
     runtime.snapshot = null;
     if (snapshot) {
-      const copy = runtime.boot === "cold" ? new Blob([snapshot]) : null;
+      const copy = runtime.boot === BOOT.COLD ? new Blob([snapshot]) : null;
       self.postMessage({ snapshot }, [snapshot.buffer]);
       if (copy) setTimeout(() => saveSnapshot(copy), 2000);
     }
     let chain = Promise.resolve();
-    handle = (message) => { chain = chain.then(() => execute(runtime, message)); };
-    queued.splice(0).forEach(handle);
+    handle = (message, text) => { chain = chain.then(() => execute(runtime, message, text)); };
+    queued.splice(0).forEach(([message, text]) => handle(message, text));
   },
   (error) => post({ type: "boot-failed", error: String(error && error.message ? error.message : error) }),
 );

@@ -1,7 +1,8 @@
 // PyRoad's service worker: after the first visit the whole course — app, lessons, search,
 // Python itself — is served from one versioned cache, so it works offline and a page never
-// mixes files from two deploys. The build appends the file list and version (see
-// `pyroad-content precache`); this file is the template.
+// mixes files from two deploys. The build prefixes the file list, the version and the path the
+// Python worker waits on (see `pyroad-content precache`, and `SYNC_PATH` in
+// src/worker/protocol.rs); this file is the template.
 
 const CACHE = `pyroad-${VERSION}`;
 // Packages fetched from Pyodide's package index are kept here once downloaded.
@@ -22,10 +23,12 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Every message from a page is an object with a `type`.
 self.addEventListener("message", (event) => {
-  if (event.data === "skip-waiting") self.skipWaiting();
-  if (event.data?.type === "python-answer") answer(event.data.key, event.data.reply);
-  if (event.data === "status") {
+  const message = event.data ?? {};
+  if (message.type === "skip-waiting") self.skipWaiting();
+  if (message.type === "python-answer") answer(message.key, message.reply);
+  if (message.type === "status") {
     const bytes = PRECACHE.reduce((sum, [, size]) => sum + size, 0);
     caches.open(CACHE).then((cache) => cache.keys()).then((keys) => {
       event.source.postMessage({ type: "offline-status", version: VERSION, files: PRECACHE.length, cached: keys.length, bytes });
@@ -37,7 +40,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" && request.method !== "HEAD") return;
   const url = new URL(request.url);
-  if (url.origin === self.location.origin && url.pathname.endsWith("/__pyroad_sync__")) {
+  if (url.origin === self.location.origin && url.pathname.endsWith(`/${SYNC_PATH}`)) {
     event.respondWith(waitForAnswer(url.searchParams));
     return;
   }

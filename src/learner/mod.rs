@@ -1,7 +1,8 @@
-//! The learner's own state: `progress` (and its stored, versioned form), `review` (spaced
-//! repetition of quiz questions), `summary` (how far through the course, counted once) and
-//! `transfer` (export, import and merge of progress).
+//! The learner's own state: `progress` (and its stored, versioned form), changed only by an
+//! `action`; `review` (spaced repetition of quiz questions), `summary` (how far through the
+//! course, counted once) and `transfer` (export, import and merge of progress).
 
+pub mod action;
 pub mod progress;
 pub mod review;
 pub mod summary;

@@ -149,7 +149,7 @@ impl Progress {
     }
 
     /// Records that a lesson was opened; returns whether anything changed.
-    pub fn mark_opened(&mut self, id: &str, now: Millis) -> bool {
+    pub(super) fn mark_opened(&mut self, id: &str, now: Millis) -> bool {
         if self.lessons.contains_key(id) {
             return false;
         }
@@ -163,7 +163,7 @@ impl Progress {
         true
     }
 
-    pub fn set_done(&mut self, id: &str, done: bool, now: Millis) {
+    pub(super) fn set_done(&mut self, id: &str, done: bool, now: Millis) {
         let entry = self.lessons.entry(id.to_owned()).or_insert(LessonProgress {
             opened_at: now,
             done_at: None,
@@ -194,7 +194,7 @@ impl Progress {
     }
 
     /// Records an answer to a quiz question (first time, or in review), and reschedules it.
-    pub fn record_answer(
+    pub(super) fn record_answer(
         &mut self,
         lesson: &str,
         question: &str,
@@ -263,7 +263,7 @@ impl Progress {
 
     /// Records a Check of an exercise. When every exercise of the lesson (`all`) is solved, the
     /// lesson is done.
-    pub fn record_check(
+    pub(super) fn record_check(
         &mut self,
         lesson: &str,
         exercise: &str,
@@ -282,7 +282,7 @@ impl Progress {
         self.finish_if_complete(lesson, gradable, now);
     }
 
-    pub fn record_solution_viewed(&mut self, lesson: &str, exercise: &str, now: Millis) {
+    pub(super) fn record_solution_viewed(&mut self, lesson: &str, exercise: &str, now: Millis) {
         let entry = self
             .exercises
             .entry(item_key(lesson, exercise))

@@ -79,12 +79,9 @@ pub struct CodeBlock {
 impl CodeBlock {
     /// The namespace a Run of this example uses in lesson `lesson_id`: the lesson's shared one
     /// for `shared` blocks, else none (a fresh one each run).
-    pub fn namespace(&self, lesson_id: &str) -> String {
-        if self.shared {
-            format!("lesson:{lesson_id}")
-        } else {
-            String::new()
-        }
+    /// The namespace its Run shares with the lesson's other shared blocks, if it is shared.
+    pub fn namespace(&self, lesson_id: &str) -> Option<String> {
+        self.shared.then(|| format!("lesson:{lesson_id}"))
     }
 }
 

@@ -1,10 +1,14 @@
 """PyRoad's side of the Python worker: runs learner code and grades exercises.
 
+The worker hands each request to `handle` whole, as the JSON the page sent (its shapes are
+`Request` in src/worker/protocol.rs; tests/protocol/ holds examples and what they return).
+
 Learner code is compiled under the file name "<code>", so tracebacks can be trimmed to the
 learner's own lines. Nothing here prints: results go back to the worker as plain dicts.
 """
 
 import builtins
+import json
 import linecache
 import os
 import sys
@@ -52,7 +56,8 @@ def _interruptible(call):
     try:
         return call()
     except Exception as e:
-        if "KeyboardInterrupt" in str(e):
+        # The worker's error for Stop carries this exception's name (see protocol.rs).
+        if KeyboardInterrupt.__name__ in str(e):
             raise KeyboardInterrupt from None
         raise
 
@@ -156,7 +161,18 @@ def _flush():
             pass
 
 
-def run(code, namespace_key=""):
+def handle(request_json):
+    """Runs a "run" or "check" request; returns its outcome, tagged by kind ({"run": {...}})."""
+    request = json.loads(request_json)
+    kind = request["type"]
+    if kind == "check":
+        return {kind: check(request)}
+    if kind == "run":
+        return {kind: run(request["code"], request.get("namespace"))}
+    raise ValueError(f"the runner can't handle a {kind!r} request")
+
+
+def run(code, namespace_key=None):
     """Runs code; returns {"ok": bool, "error": {...} | None, "exit": code | None}."""
     return _execute(code, _namespace(namespace_key))
 
@@ -302,14 +318,15 @@ def _yielded(value, limit=10_000):
     return value
 
 
-def _compare(function, generator, solution, namespace, seed):
+def _compare(compare, namespace, seed):
     """Runs the learner's function and the reference on generated inputs."""
     import copy
     import random
 
+    function = compare["function"]
     reference = _fresh_namespace()
-    exec(compile(solution, "<solution>", "exec"), reference)
-    exec(compile(generator, "<generator>", "exec"), reference)
+    exec(compile(compare["solution"], "<solution>", "exec"), reference)
+    exec(compile(compare["generator"], "<generator>", "exec"), reference)
     name = f"{function} matches the reference on random inputs"
     mine = namespace.get(function)
     if not callable(mine):
@@ -331,24 +348,26 @@ def _compare(function, generator, solution, namespace, seed):
     return {"name": name, "passed": True, "message": ""}
 
 
-def check(code, tests, style, compare_function="", generator="", solution="", seed=0):
+def check(request):
     """Runs the learner's code, then the hidden tests against it.
 
     Returns {"error": {...} | None, "results": [{"name", "passed", "message"}]}; an error means
     the learner's code itself failed before any test could run.
     """
+    tests = request["tests"]
     namespace = _fresh_namespace()
-    outcome = _execute(code, namespace)
+    outcome = _execute(request["code"], namespace)
     if outcome["error"] is not None:
         return {"error": outcome["error"], "results": []}
     _remember_source(TESTS, tests)
     try:
-        if style == "unittest":
+        if request["style"] == "unittest":
             results = _check_unittest(tests, namespace)
         else:
             results = _check_asserts(tests, namespace)
-        if compare_function:
-            results.append(_compare(compare_function, generator, solution, namespace, seed))
+        compare = request.get("compare")
+        if compare:
+            results.append(_compare(compare, namespace, request["seed"]))
     except BaseException as e:  # noqa: BLE001 - a broken test file is reported, not raised
         return {"error": describe(e), "results": []}
     finally:

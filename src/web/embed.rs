@@ -2,9 +2,11 @@
 //! the commands a host page may send, and the events the frame reports. Version 1 of the
 //! message schema is documented in README.md.
 
+use crate::learner::action::Action;
 use crate::learner::summary::Summary;
 use crate::learner::transfer::MAX_IMPORT_BYTES;
 use crate::model::course::{Course, is_valid_id};
+use crate::web::theme::Theme;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -101,12 +103,6 @@ pub enum Command {
     ProgressData(Option<String>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    Light,
-    Dark,
-}
-
 impl Command {
     /// Reads a message as JSON text; anything too long or malformed (wrong source or version,
     /// unknown type, an id that isn't one of `course`'s lessons) is `None` and ignored.
@@ -133,11 +129,7 @@ impl Command {
                 data @ Value::Object(_) => Some(Self::ProgressData(Some(data.to_string()))),
                 _ => None,
             },
-            "set-theme" => match message.get("theme")?.as_str()? {
-                "light" => Some(Self::SetTheme(Theme::Light)),
-                "dark" => Some(Self::SetTheme(Theme::Dark)),
-                _ => None,
-            },
+            "set-theme" => Theme::parse(message.get("theme")?.as_str()?).map(Self::SetTheme),
             _ => None,
         }
     }
@@ -180,6 +172,38 @@ pub enum Event {
 }
 
 impl Event {
+    /// What the host hears of a learner's action, if anything.
+    pub fn of(action: &Action) -> Option<Self> {
+        Some(match action {
+            Action::OpenLesson { lesson } => Self::LessonOpened {
+                lesson: lesson.clone(),
+            },
+            Action::Check {
+                lesson,
+                exercise,
+                solved,
+                ..
+            } => Self::ExerciseChecked {
+                lesson: lesson.clone(),
+                exercise: exercise.clone(),
+                passed: *solved,
+            },
+            Action::Answer {
+                lesson,
+                question,
+                correct,
+                ..
+            } => Self::QuizAnswered {
+                lesson: lesson.clone(),
+                question: question.clone(),
+                correct: *correct,
+            },
+            Action::SetDone { .. } | Action::ViewSolution { .. } | Action::WriteNote { .. } => {
+                return None;
+            }
+        })
+    }
+
     /// The message as posted: the event's fields plus `source` and `version`.
     pub fn to_message(&self) -> Value {
         let mut value = serde_json::to_value(self).expect("events serialize");
@@ -260,6 +284,41 @@ mod tests {
             assert_eq!(parse(&bad), None, "{bad}");
         }
         assert_eq!(Command::parse("{not json", &course), None);
+    }
+
+    #[test]
+    fn the_host_hears_of_checks_answers_and_openings_only() {
+        use crate::learner::progress::Answer;
+        use crate::model::lesson::Gradable;
+        let opened = Action::OpenLesson {
+            lesson: "loops".into(),
+        };
+        assert_eq!(
+            Event::of(&opened),
+            Some(Event::LessonOpened {
+                lesson: "loops".into()
+            })
+        );
+        let answered = Action::Answer {
+            lesson: "loops".into(),
+            question: "q".into(),
+            gradable: Gradable::default(),
+            answer: Answer::Text("3".into()),
+            correct: false,
+        };
+        assert_eq!(
+            Event::of(&answered),
+            Some(Event::QuizAnswered {
+                lesson: "loops".into(),
+                question: "q".into(),
+                correct: false
+            })
+        );
+        let note = Action::WriteNote {
+            lesson: "loops".into(),
+            text: "private".into(),
+        };
+        assert_eq!(Event::of(&note), None);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The Python worker's contract as the page sees it: `protocol` holds the messages to and
-//! from `src/js/python-worker.js` and the outcomes of runs and checks, and explains Python
-//! errors in plain language.
+//! from `src/js/python-worker.js`, the outcomes of runs and checks, and the constants the
+//! worker imports as the generated `protocol.js`; `explain` tells the learner in plain words
+//! what a Python error means.
 
+pub mod explain;
 pub mod protocol;

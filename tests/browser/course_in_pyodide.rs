@@ -6,7 +6,7 @@
 use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
 use pyroad::build::content;
 use pyroad::model::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
-use pyroad::worker::protocol::{DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
+use pyroad::worker::protocol::{Cause, DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
 use serde_json::Value;
 use std::path::Path;
 
@@ -123,7 +123,7 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
             let run = Request::Run {
                 id,
                 code: code.code.clone(),
-                namespace: String::new(),
+                namespace: None,
             };
             let (_, printed) = ask(&b, &run).await;
             if normalize_output(&printed) != normalize_output(expected) {
@@ -194,7 +194,7 @@ async fn every_example_ends_as_its_lesson_says() {
             match (&outcome.error, &code.raises) {
                 (None, None) if outcome.ok => {}
                 (Some(error), Some(raises)) if &error.kind == raises => {}
-                (Some(error), _) if error.message.contains("downloaded from the internet") => {
+                (Some(error), _) if error.cause == Some(Cause::DownloadFailed) => {
                     offline += 1;
                 }
                 (Some(error), _) => problems.push(format!(

@@ -1,10 +1,10 @@
 //! Review: quiz questions the learner has answered come back when they are due, one at a time,
 //! so early stages stay known.
 
-use super::dom::{now_millis, set_title};
-use super::loading::{load_error, load_lesson};
-use super::quiz::QuestionView;
-use super::store::ProgressStore;
+use crate::app::components::loading::{load_error, load_lesson};
+use crate::app::components::quiz::QuestionView;
+use crate::app::platform::dom::{now_millis, set_title};
+use crate::app::state::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::DAY_MS;
 use pyroad::model::course::Course;

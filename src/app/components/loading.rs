@@ -1,12 +1,11 @@
 //! Fetching a lesson's file, and what the learner sees when that fails.
 
-use super::dom::fetch_text;
+use crate::app::platform::fetch::fetch_json;
 use leptos::prelude::*;
 use pyroad::model::lesson::Lesson;
 
 pub async fn load_lesson(file: String) -> Result<Lesson, String> {
-    let text = fetch_text(&file).await?;
-    serde_json::from_str(&text).map_err(|e| format!("the lesson file is damaged ({e})"))
+    fetch_json(&file, "the lesson file").await
 }
 
 /// Says why `what` couldn't be loaded, with a button that tries again.

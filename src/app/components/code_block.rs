@@ -1,9 +1,9 @@
 //! A code block of a lesson: highlighted code with Copy; runnable Python also gets Edit,
 //! Restore, Run, Stop and a console.
 
-use super::console::Console;
-use super::dom::copy_text;
-use super::editor::Editor;
+use crate::app::components::console::Console;
+use crate::app::components::editor::Editor;
+use crate::app::platform::dom::copy_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::model::lesson::CodeBlock;
@@ -12,7 +12,7 @@ use pyroad::worker::protocol::{DEFAULT_TIMEOUT_SECS, Request};
 /// A code block with a Copy button; runnable Python also gets Run, Stop and a console.
 /// `namespace` is the one its runs use (see [`CodeBlock::namespace`]).
 #[component]
-pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoView {
+pub fn Code(code: CodeBlock, #[prop(default = None)] namespace: Option<String>) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     // What Run runs: the example, or the learner's edited version of it.
     let source = StoredValue::new(code.code.clone());
@@ -25,9 +25,10 @@ pub fn Code(code: CodeBlock, #[prop(optional)] namespace: String) -> impl IntoVi
             let ok = copy_text(&source.get_value()).await;
             if !ok {
                 // No clipboard access (e.g. plain http): select the code for Ctrl+C instead.
-                if let (Some(pre), Ok(Some(selection))) =
-                    (pre.get_untracked(), super::dom::window().get_selection())
-                {
+                if let (Some(pre), Ok(Some(selection))) = (
+                    pre.get_untracked(),
+                    crate::app::platform::dom::window().get_selection(),
+                ) {
                     let _ = selection.select_all_children(&pre);
                 }
             }

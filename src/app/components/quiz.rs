@@ -2,9 +2,10 @@
 //! Answers are graded at once, explained, recorded, and scheduled for review; a question shows
 //! the learner's last answer again when they come back.
 
-use super::code_block::Code;
-use super::store::ProgressStore;
+use crate::app::components::code_block::Code;
+use crate::app::state::ProgressStore;
 use leptos::prelude::*;
+use pyroad::learner::action::Action;
 use pyroad::learner::progress::Answer;
 use pyroad::model::lesson::{ChoiceOption, CodeBlock, Gradable, Question, normalize_output};
 
@@ -33,13 +34,11 @@ pub fn QuestionView(
         let (lesson, id) = (lesson_id.clone(), id.clone());
         move |answer: Answer, correct: bool| {
             answered.set(Some(correct));
-            store.update(|p, now| {
-                p.record_answer(&lesson, &id, &gradable, answer, correct, now);
-                true
-            });
-            super::frame::emit(pyroad::web::embed::Event::QuizAnswered {
+            store.apply(Action::Answer {
                 lesson: lesson.clone(),
                 question: id.clone(),
+                gradable: gradable.clone(),
+                answer,
                 correct,
             });
             if let Some(callback) = on_answered {

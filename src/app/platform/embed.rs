@@ -2,9 +2,11 @@
 //! commands, tells it the content's height, and with `store=host` keeps progress on the host.
 //! Outside a frame, all of this stays quiet.
 
-use super::dom::{now_millis, run_after, window};
-use super::store::{ProgressStore, Theme};
+use crate::app::platform::dom::{js_value, now_millis, run_after, window};
+use crate::app::state::{ProgressStore, apply_theme};
 use leptos::prelude::*;
+use pyroad::learner::progress::Status;
+use pyroad::learner::summary::Summary;
 use pyroad::model::course::Course;
 use pyroad::web::embed::{Command, Config, Event};
 use pyroad::web::route::Route;
@@ -83,9 +85,7 @@ pub fn keep_progress_on_host(course: &'static Course, store: ProgressStore) {
 /// Posts an event to the host page, if there is one (to the allowed origins when configured).
 pub fn emit(event: Event) {
     let Some(parent) = parent() else { return };
-    let Ok(message) = serde_wasm_json(&event) else {
-        return;
-    };
+    let message = js_value(&event.to_message());
     let hosts = CONFIG.with_borrow(|c| c.hosts.clone());
     if hosts.is_empty() {
         let _ = parent.post_message(&message, "*");
@@ -94,10 +94,6 @@ pub fn emit(event: Event) {
             let _ = parent.post_message(&message, &host);
         }
     }
-}
-
-fn serde_wasm_json(event: &Event) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&event.to_message().to_string())
 }
 
 fn listen(course: &'static Course) {
@@ -123,10 +119,7 @@ fn listen(course: &'static Course) {
                     let route = lesson.map_or(Route::Roadmap, Route::Lesson);
                     let _ = window().location().set_hash(&route.href());
                 }
-                Command::SetTheme(theme) => match theme {
-                    pyroad::web::embed::Theme::Light => Theme::Light.apply(),
-                    pyroad::web::embed::Theme::Dark => Theme::Dark.apply(),
-                },
+                Command::SetTheme(theme) => apply_theme(theme),
                 Command::ProgressData(data) => {
                     if let Some(store) = HOST_STORE.get() {
                         store.take_from_host(data.as_deref());
@@ -156,8 +149,39 @@ fn report_height() {
         }
     });
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        // Dropping the handle leaves the observer observing.
         observer.observe(&body);
-        std::mem::forget(observer);
     }
     on_resize.forget();
+}
+
+/// In a frame: "ready", then every change of progress as a summary, and lessons as they are
+/// completed.
+pub fn report_to_host(course: &'static Course, store: ProgressStore, route: ReadSignal<Route>) {
+    let lesson = match route.get_untracked() {
+        Route::Lesson(id) => Some(id),
+        _ => None,
+    };
+    emit(Event::Ready { lesson });
+    Effect::new(move |previous: Option<Vec<String>>| {
+        let done: Vec<String> = store.progress.with(|p| {
+            course
+                .lessons()
+                .filter(|l| p.status(&l.lesson.id) == Status::Done)
+                .map(|l| l.lesson.id.clone())
+                .collect()
+        });
+        for lesson in done
+            .iter()
+            .filter(|id| previous.as_ref().is_some_and(|p| !p.contains(id)))
+        {
+            emit(Event::LessonCompleted {
+                lesson: lesson.clone(),
+            });
+        }
+        store
+            .progress
+            .with(|p| emit(Event::Progress(Summary::of(p, course))));
+        done
+    });
 }

@@ -1,10 +1,11 @@
 //! A lesson: breadcrumb, its blocks, "mark as done", and the way to the previous and next lessons.
 
-use super::code_block::Code;
-use super::dom::set_title;
-use super::loading::{load_error, load_lesson};
-use super::store::ProgressStore;
+use crate::app::components::code_block::Code;
+use crate::app::components::loading::{load_error, load_lesson};
+use crate::app::platform::dom::set_title;
+use crate::app::state::ProgressStore;
 use leptos::prelude::*;
+use pyroad::learner::action::Action;
 use pyroad::learner::progress::Status;
 use pyroad::model::course::{Course, LessonRef};
 use pyroad::model::lesson::Block;
@@ -28,13 +29,12 @@ pub fn LessonPage(id: String) -> impl IntoView {
         "{} · {} — {}",
         info.title, stage.title, course.title
     ));
-    store.update(|p, now| p.mark_opened(&info.id, now));
-    super::frame::emit(pyroad::web::embed::Event::LessonOpened {
+    store.apply(Action::OpenLesson {
         lesson: info.id.clone(),
     });
     if info.has_python {
         // Start Python now, while the lesson loads, so the first Run doesn't wait for it.
-        super::python::warm_up();
+        crate::app::python::warm_up();
     }
 
     let file = info.file.clone();
@@ -115,10 +115,7 @@ fn LessonNotes(id: String) -> impl IntoView {
                 placeholder="Anything to remember from this lesson? Notes stay in this browser and go with your exported progress."
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
-                    store.update(|p, now| {
-                        p.notes.insert(id.clone(), pyroad::learner::progress::Note { text, updated_at: now });
-                        true
-                    });
+                    store.apply(Action::WriteNote { lesson: id.clone(), text });
                 }
             >
                 {initial}
@@ -144,10 +141,7 @@ fn DoneButton(id: String) -> impl IntoView {
             aria-pressed=move || done.get().to_string()
             on:click=move |_| {
                 let now_done = !done.get_untracked();
-                store.update(|p, now| {
-                    p.set_done(&id, now_done, now);
-                    true
-                });
+                store.apply(Action::SetDone { lesson: id.clone(), done: now_done });
             }
         >
             <span aria-hidden="true" hidden=move || !done.get()>"✓ "</span>
@@ -172,7 +166,7 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
         }
         Block::Code(code) => view! { <Code code/> }.into_any(),
         Block::Exercise(exercise) => view! {
-            <super::exercise::ExerciseView
+            <crate::app::components::exercise::ExerciseView
                 exercise
                 lesson_id=lesson_id.to_owned()
                 gradable=gradable.clone()
@@ -180,7 +174,7 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
         }
         .into_any(),
         Block::Question(question) => view! {
-            <super::quiz::QuestionView question lesson_id=lesson_id.to_owned() gradable=gradable.clone()/>
+            <crate::app::components::quiz::QuestionView question lesson_id=lesson_id.to_owned() gradable=gradable.clone()/>
         }
         .into_any(),
     }

@@ -1,6 +1,7 @@
 //! The roadmap: five stages along a road, their topics, and every lesson one click away.
 
-use super::store::ProgressStore;
+use crate::app::components::progress_bar::BarFill;
+use crate::app::state::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::progress::Status;
 use pyroad::learner::progress::percent;
@@ -50,7 +51,7 @@ pub fn Roadmap() -> impl IntoView {
                         aria-valuemax=total
                         aria-valuenow=done
                     >
-                        <span style:width=move || format!("{}%", percent(done(), total))></span>
+                        <BarFill done=Signal::derive(done) total/>
                     </div>
                     {move || {
                         let due = store.due_now().len();

@@ -1,7 +1,7 @@
 //! Offline: registers the service worker, offers a new version when one is ready (never mixing
 //! old and new files in one page), and says when the whole course is stored on this device.
 
-use super::dom::{run_after, window};
+use crate::app::platform::dom::{js_value, post_to_service_worker, run_after, window};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -118,16 +118,15 @@ impl Offline {
     }
 
     fn ask_status(self) {
-        if let Some(controller) = container().and_then(|c| c.controller()) {
-            let _ = controller.post_message(&"status".into());
-        }
+        post_to_service_worker(serde_json::json!({"type": "status"}));
     }
 
     /// Switches to the waiting version; the page reloads when it takes over.
     pub fn apply_update(self) {
         self.registration.with_value(|r| {
             if let Some(waiting) = r.as_ref().and_then(|r| r.waiting()) {
-                let _ = waiting.post_message(&"skip-waiting".into());
+                let _ =
+                    waiting.post_message(&js_value(&serde_json::json!({"type": "skip-waiting"})));
             }
         });
     }

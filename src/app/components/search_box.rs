@@ -1,7 +1,8 @@
 //! Search across every lesson, offline: the index is built with the site and fetched the first
 //! time search is used. `/` focuses it from anywhere.
 
-use super::dom::{fetch_text, window};
+use crate::app::platform::dom::window;
+use crate::app::platform::fetch::fetch_json;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::model::course::Course;
@@ -31,9 +32,7 @@ pub fn SearchBox() -> impl IntoView {
         }
         state.set(IndexState::Loading);
         spawn_local(async move {
-            let loaded = fetch_text(&course.search_index).await.and_then(|text| {
-                serde_json::from_str::<SearchIndex>(&text).map_err(|e| e.to_string())
-            });
+            let loaded = fetch_json::<SearchIndex>(&course.search_index, "the search index").await;
             match loaded {
                 Ok(loaded) => {
                     index.set_value(Some(loaded));

@@ -1,13 +1,14 @@
 //! An exercise: the prompt, a code editor with the learner's saved code, Check against the
 //! hidden tests, hints one at a time, and the solution on request.
 
-use super::code_block::Code;
-use super::console::Console;
-use super::dom::{confirm, random_seed};
-use super::editor::Editor;
-use super::python::Finished;
-use super::store::{ProgressStore, SavedCode};
+use crate::app::components::code_block::Code;
+use crate::app::components::console::Console;
+use crate::app::components::editor::Editor;
+use crate::app::platform::dom::{confirm, random_seed};
+use crate::app::python::Finished;
+use crate::app::state::{ProgressStore, SavedCode};
 use leptos::prelude::*;
+use pyroad::learner::action::Action;
 use pyroad::model::lesson::Gradable;
 use pyroad::model::lesson::{CodeBlock, Exercise};
 use pyroad::worker::protocol::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
@@ -52,14 +53,11 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                 let solved = outcome.solved();
                 let (lesson, all) = ids.get_value();
                 let this = exercise.with_value(|e| e.id.clone());
-                store.update(|p, now| {
-                    p.record_check(&lesson, &this, &all, solved, now);
-                    true
-                });
-                super::frame::emit(pyroad::web::embed::Event::ExerciseChecked {
+                store.apply(Action::Check {
                     lesson,
                     exercise: this,
-                    passed: solved,
+                    gradable: all,
+                    solved,
                 });
             },
         );
@@ -84,9 +82,9 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
             solution_shown.set(true);
             let (lesson, _) = ids.get_value();
             let this = exercise.with_value(|e| e.id.clone());
-            store.update(|p, now| {
-                p.record_solution_viewed(&lesson, &this, now);
-                true
+            store.apply(Action::ViewSolution {
+                lesson,
+                exercise: this,
             });
         }
     };

@@ -1,7 +1,7 @@
 //! A program's console: streamed output (as text, never HTML), errors explained, `input()`,
 //! and Run/Stop. Code examples and exercises share it.
 
-use super::python::{self, Event, Finished, StopReason, Wait};
+use crate::app::python::{self, Event, Finished, StopReason, Wait};
 use leptos::prelude::*;
 use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
 

@@ -21,26 +21,6 @@ pub fn set_title(title: &str) {
     }
 }
 
-/// Fetches a file of the site (relative to the page, so any sub-path works) as text.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
-    let failed = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let response = JsFuture::from(window().fetch_with_str(url))
-        .await
-        .map_err(|_| "the network request failed — are you offline?".to_owned())?;
-    let response: web_sys::Response = response.unchecked_into();
-    if !response.ok() {
-        return Err(format!(
-            "the server answered {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let text = JsFuture::from(response.text().map_err(failed)?)
-        .await
-        .map_err(failed)?;
-    Ok(text.as_string().unwrap_or_default())
-}
-
 /// Runs `f` once after `ms` milliseconds; returns the timer, for `clear_timeout_with_handle`.
 /// (The closure is freed when it runs; one whose timer is cleared stays, and those are few.)
 pub fn run_after(ms: i32, f: impl FnOnce() + 'static) -> i32 {
@@ -72,4 +52,16 @@ pub fn confirm(message: &str) -> bool {
 /// A random seed for generated test inputs, so no two Checks use the same cases.
 pub fn random_seed() -> u32 {
     (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+}
+
+/// A JSON value as a JavaScript object, for `postMessage`.
+pub fn js_value(value: &serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// Posts a message (`{"type": …}`) to the service worker controlling the page, if any.
+pub fn post_to_service_worker(message: serde_json::Value) {
+    if let Some(controller) = window().navigator().service_worker().controller() {
+        let _ = controller.post_message(&js_value(&message));
+    }
 }

@@ -1,8 +1,9 @@
 //! The learner's progress, theirs to see and to keep: completion by stage and topic as a
 //! chart, statistics, notes, export to a file, import from one, and reset.
 
-use super::dom::{confirm, now_millis, set_title, window};
-use super::store::ProgressStore;
+use crate::app::components::progress_bar::BarFill;
+use crate::app::platform::dom::{confirm, now_millis, set_title, window};
+use crate::app::state::ProgressStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::learner::progress::Progress;
@@ -55,7 +56,7 @@ fn Stats() -> impl IntoView {
                 .questions
                 .values()
                 .fold((0, 0), |(r, t), q| (r + q.correct, t + q.attempts));
-            let today = local_day(now_millis(), super::store::utc_offset_minutes());
+            let today = local_day(now_millis(), crate::app::state::utc_offset_minutes());
             let last = last_activity(p);
             (done, solved, right, tries, p.streak(today), last)
         })
@@ -103,27 +104,35 @@ fn StageBars(stage: &'static Stage) -> impl IntoView {
     let done = move || store.progress.with(|p| p.done_count(stage.lesson_ids()));
     view! {
         <div class="chart-stage" data-stage=stage.id.clone()>
-            <div
-                class="chart-row stage-row"
-                role="img"
-                aria-label=move || format!("{}: {} of {total} lessons done", stage.title, done())
-            >
-                <span class="chart-label">{stage.title.clone()}</span>
-                <span class="chart-bar"><span style:width=move || format!("{}%", percent(done(), total))></span></span>
-                <span class="chart-value">{move || format!("{}/{total}", done())}</span>
-            </div>
+            {chart_row("stage-row", stage.title.clone(), " lessons done", Signal::derive(done), total)}
             {stage.topics.iter().map(|topic| {
                 let ids = move || topic.lessons.iter().map(|l| l.id.as_str());
                 let total = topic.lessons.len();
                 let done = move || store.progress.with(|p| p.done_count(ids()));
-                view! {
-                    <div class="chart-row topic-row" role="img" aria-label=move || format!("{}: {} of {total}", topic.title, done())>
-                        <span class="chart-label">{topic.title.clone()}</span>
-                        <span class="chart-bar"><span style:width=move || format!("{}%", percent(done(), total))></span></span>
-                        <span class="chart-value">{move || format!("{}/{total}", done())}</span>
-                    </div>
-                }
+                chart_row("topic-row", topic.title.clone(), "", Signal::derive(done), total)
             }).collect_view()}
+        </div>
+    }
+}
+
+/// One bar of the chart: `label`, `done` of `total` (`unit` ends the spoken label).
+fn chart_row(
+    class: &'static str,
+    label: String,
+    unit: &'static str,
+    done: Signal<usize>,
+    total: usize,
+) -> impl IntoView {
+    let spoken = label.clone();
+    view! {
+        <div
+            class=format!("chart-row {class}")
+            role="img"
+            aria-label=move || format!("{spoken}: {} of {total}{unit}", done.get())
+        >
+            <span class="chart-label">{label}</span>
+            <span class="chart-bar"><BarFill done total/></span>
+            <span class="chart-value">{move || format!("{}/{total}", done.get())}</span>
         </div>
     }
 }

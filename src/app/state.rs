@@ -1,30 +1,17 @@
-//! Progress and preferences kept in local storage, and what to tell the learner when storage
-//! can't be used. All reading and writing of storage goes through here.
+//! The state the pages share, provided as contexts: the learner's progress (a signal, saved
+//! on every change, followed across tabs, or kept by the host page), what to tell them about
+//! where it is kept, their theme, and their code for each exercise.
 
-use super::dom::{now_millis, run_after, window};
-use gloo_storage::{LocalStorage, Storage};
+use crate::app::platform::dom::{now_millis, run_after, window};
+use crate::app::platform::embed;
+use crate::app::platform::storage::{back_up, key, local, requested_storage, use_storage};
 use leptos::prelude::*;
+use pyroad::learner::action::Action;
 use pyroad::learner::progress::{self, Progress};
 use pyroad::learner::transfer::{self, ImportMode};
 use pyroad::model::course::Course;
-use wasm_bindgen::JsCast;
-
-thread_local! {
-    // `pyroad/`, or `pyroad/<namespace>/` for a course embedded with `ns=` (see embed.rs).
-    static PREFIX: std::cell::RefCell<String> = std::cell::RefCell::new("pyroad/".to_owned());
-    // The storage this page uses, once probed: its own local storage if that works, or what
-    // the browser granted on request (`None` inside: none).
-    static STORAGE: std::cell::RefCell<Option<Option<web_sys::Storage>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Keeps every storage key of this page under `prefix`; called once, before anything is read.
-pub fn set_prefix(prefix: String) {
-    PREFIX.with_borrow_mut(|p| *p = prefix);
-}
-
-fn key(name: &str) -> String {
-    PREFIX.with_borrow(|p| format!("{p}{name}"))
-}
+use pyroad::web::embed::Event;
+use pyroad::web::theme::Theme;
 
 /// Something the learner should know about where their progress is kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,29 +73,6 @@ enum HostAnswer {
 /// nothing keeps their progress.
 const HOST_ANSWER_MS: i32 = 3000;
 
-/// Local storage, if this page may use it. Accessing it can throw (blocked third-party
-/// storage, sandboxed frames), and writing can fail (full, or disabled), so probe both.
-fn own_storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()?;
-    let storage = LocalStorage::raw();
-    let ok = storage.set_item(&key("probe"), "1").is_ok();
-    let _ = storage.remove_item(&key("probe"));
-    ok.then_some(storage)
-}
-
-/// The storage this page keeps things in, if any.
-fn local() -> Option<web_sys::Storage> {
-    STORAGE.with_borrow_mut(|s| s.get_or_insert_with(own_storage).clone())
-}
-
-/// Whether a frame denied storage may ask the browser for it (the Storage Access API).
-pub fn can_request_storage() -> bool {
-    super::frame::in_frame()
-        && window().document().is_some_and(|d| {
-            js_sys::Reflect::has(&d, &"requestStorageAccess".into()).unwrap_or(false)
-        })
-}
-
 /// Reads stored progress; a value that can't be read is kept under a backup key and the
 /// learner is told.
 fn read_progress(storage: &web_sys::Storage, course: &Course) -> (Progress, Option<Notice>) {
@@ -134,7 +98,7 @@ impl ProgressStore {
     pub fn load(course: &'static Course) -> Self {
         let storage = local();
         let available = storage.is_some();
-        let on_host = super::frame::stores_on_host();
+        let on_host = crate::app::platform::embed::stores_on_host();
         let (progress, notice) = match &storage {
             Some(storage) => read_progress(storage, course),
             None => (
@@ -212,18 +176,23 @@ impl ProgressStore {
         });
     }
 
-    /// Changes progress and saves it; any change also marks today as an active day.
-    pub fn update(self, change: impl FnOnce(&mut Progress, u64) -> bool) {
+    /// Applies the learner's action to their progress and saves it (any change also marks
+    /// today as an active day); tells the host page, if framed.
+    pub fn apply(self, action: Action) {
+        let event = Event::of(&action);
         let now = now_millis();
         let mut changed = false;
         self.progress.update(|p| {
-            changed = change(p, now);
+            changed = p.apply(action, now);
             if changed {
                 p.mark_active(now, utc_offset_minutes());
             }
         });
         if changed {
             self.save();
+        }
+        if let Some(event) = event {
+            embed::emit(event);
         }
     }
 
@@ -251,7 +220,7 @@ impl ProgressStore {
         let Some(storage) = requested_storage().await else {
             return false;
         };
-        STORAGE.with_borrow_mut(|s| *s = Some(Some(storage.clone())));
+        use_storage(storage.clone());
         let (stored, notice) = read_progress(&storage, self.course);
         let current = self.progress.get_untracked();
         self.notice.set(notice);
@@ -275,78 +244,6 @@ impl ProgressStore {
 /// The local time zone's offset from UTC in minutes, east positive.
 pub fn utc_offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
-}
-
-/// `document.requestStorageAccess`: Chromium hands over a storage handle with its own
-/// `localStorage`; Firefox and Safari open the page's own storage instead.
-async fn requested_storage() -> Option<web_sys::Storage> {
-    use js_sys::Reflect;
-    let document = window().document()?;
-    let request: js_sys::Function = Reflect::get(&document, &"requestStorageAccess".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let options = js_sys::Object::new();
-    Reflect::set(&options, &"localStorage".into(), &true.into()).ok()?;
-    let asked: js_sys::Promise = request.call1(&document, &options).ok()?.dyn_into().ok()?;
-    let handle = wasm_bindgen_futures::JsFuture::from(asked).await.ok()?;
-    let granted = Reflect::get(&handle, &"localStorage".into())
-        .ok()
-        .filter(|s| s.is_object());
-    match granted {
-        Some(storage) => Some(storage.unchecked_into()),
-        None => own_storage(),
-    }
-}
-
-/// Keeps an unreadable value under a backup key that doesn't overwrite an earlier backup.
-fn back_up(storage: &web_sys::Storage, raw: &str) -> Option<String> {
-    let backup = key("progress.backup");
-    let key = match storage.get_item(&backup).ok().flatten() {
-        None => backup,
-        Some(existing) if existing == raw => return Some(backup),
-        Some(_) => format!("{backup}.{}", now_millis()),
-    };
-    storage.set_item(&key, raw).ok().map(|()| key)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    Light,
-    Dark,
-}
-
-impl Theme {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Light => "light",
-            Self::Dark => "dark",
-        }
-    }
-
-    /// The learner's saved choice, if any.
-    pub fn saved() -> Option<Self> {
-        // Stored as a JSON string, as gloo-storage wrote it.
-        let raw = local()?.get_item(&key("theme")).ok()??;
-        match serde_json::from_str::<String>(&raw).ok()?.as_str() {
-            "light" => Some(Self::Light),
-            "dark" => Some(Self::Dark),
-            _ => None,
-        }
-    }
-
-    pub fn save(self) {
-        if let Some(storage) = local() {
-            let _ = storage.set_item(&key("theme"), &format!("\"{}\"", self.name()));
-        }
-    }
-
-    /// Sets `data-theme` on `<html>`; the stylesheet does the rest.
-    pub fn apply(self) {
-        if let Some(root) = window().document().and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("data-theme", self.name());
-        }
-    }
 }
 
 /// The learner's code for one exercise, saved on every edit under its own key.
@@ -376,5 +273,25 @@ impl SavedCode {
         if let Some(storage) = local() {
             let _ = storage.remove_item(&self.key);
         }
+    }
+}
+
+/// The learner's saved theme, if they chose one.
+pub fn saved_theme() -> Option<Theme> {
+    // Stored as a JSON string, as gloo-storage wrote it.
+    let raw = local()?.get_item(&key("theme")).ok()??;
+    Theme::parse(&serde_json::from_str::<String>(&raw).ok()?)
+}
+
+pub fn save_theme(theme: Theme) {
+    if let Some(storage) = local() {
+        let _ = storage.set_item(&key("theme"), &format!("\"{}\"", theme.name()));
+    }
+}
+
+/// Sets `data-theme` on `<html>`; the stylesheet does the rest.
+pub fn apply_theme(theme: Theme) {
+    if let Some(root) = window().document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme.name());
     }
 }

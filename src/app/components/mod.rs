@@ -1,0 +1,15 @@
+//! Pieces the pages are built from. `code_block` (an example with Run and Copy), `exercise`
+//! and `quiz` are the lesson's interactive blocks; `console` shows a program's output and
+//! takes its input; `editor` wraps CodeMirror, loaded only when a page needs it; `loading`
+//! fetches a lesson and shows why it failed; the rest are the header's parts.
+
+pub mod code_block;
+pub mod console;
+pub mod editor;
+pub mod exercise;
+pub mod header;
+pub mod loading;
+pub mod progress_bar;
+pub mod quiz;
+pub mod search_box;
+pub mod storage_notice;

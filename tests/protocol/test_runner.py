@@ -1,0 +1,70 @@
+"""The runner (src/python/pyroad_runner.py) under plain CPython, against the golden messages.
+
+Each NAME.request.json here is a request as the app sends it (the Rust unit tests in
+src/worker/protocol.rs check that); NAME.outcome.json is what the runner returns for it, which
+the Rust side parses. Run by `./dev.sh test`; after a deliberate change to the runner,
+`PYROAD_BLESS=1 python3 -m unittest discover -s tests/protocol` rewrites the outcomes.
+"""
+
+import contextlib
+import io
+import json
+import os
+import pathlib
+import re
+import sys
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "src" / "python"))
+
+import pyroad_runner  # noqa: E402
+
+
+def comparable(outcome):
+    """Tracebacks without the caret lines that differ between Python versions."""
+    text = json.dumps(outcome)
+    value = json.loads(text)
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {
+                k: (re.sub(r"(?m)^[ ~^]*\^[ ~^]*\n", "", v) if k == "traceback" else strip(v))
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return strip(value)
+
+
+class GoldenMessages(unittest.TestCase):
+    def test_every_request_gives_its_golden_outcome(self):
+        requests = sorted(HERE.glob("*.request.json"))
+        self.assertTrue(requests, "no golden requests")
+        for path in requests:
+            name = path.name.removesuffix(".request.json")
+            with self.subTest(name):
+                with contextlib.redirect_stdout(io.StringIO()):  # what the programs print
+                    outcome = comparable(pyroad_runner.handle(path.read_text()))
+                golden = HERE / f"{name}.outcome.json"
+                if os.environ.get("PYROAD_BLESS"):
+                    golden.write_text(json.dumps(outcome, indent=2, ensure_ascii=False) + "\n")
+                self.assertEqual(outcome, comparable(json.loads(golden.read_text())))
+
+    def test_a_shared_namespace_keeps_its_names_between_runs(self):
+        first = {"type": "run", "id": 1, "code": "n = 1", "namespace": "kept"}
+        second = {"type": "run", "id": 2, "code": "assert n == 1", "namespace": "kept"}
+        fresh = {"type": "run", "id": 3, "code": "n"}
+        for request, ok in [(first, True), (second, True), (fresh, False)]:
+            outcome = pyroad_runner.handle(json.dumps(request))["run"]
+            self.assertEqual(outcome["ok"], ok, outcome)
+
+    def test_an_unknown_request_is_refused(self):
+        with self.assertRaises(ValueError):
+            pyroad_runner.handle(json.dumps({"type": "input", "id": 1, "text": "x"}))
+
+
+if __name__ == "__main__":
+    unittest.main()
