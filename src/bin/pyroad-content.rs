@@ -8,7 +8,7 @@
 //!
 //! Trunk runs both after each build (see `post_build` in dev.sh).
 
-use pyroad::build::precache::{self, Entry};
+use pyroad::build::precache::{self, SiteFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -91,7 +91,7 @@ fn write_service_worker(dir: &Path) -> ExitCode {
     }
 }
 
-fn collect(root: &Path, dir: &Path, entries: &mut Vec<Entry>) -> std::io::Result<()> {
+fn collect(root: &Path, dir: &Path, entries: &mut Vec<SiteFile>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
@@ -103,7 +103,7 @@ fn collect(root: &Path, dir: &Path, entries: &mut Vec<Entry>) -> std::io::Result
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            entries.push(Entry {
+            entries.push(SiteFile {
                 path: name,
                 bytes: std::fs::read(&path)?,
             });

@@ -8,15 +8,15 @@ pub const SERVICE_WORKER: &str = "sw.js";
 
 /// One file of the build, by its path relative to the build folder (with `/` separators).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct SiteFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
 /// The service worker for a build: `template` (src/js/sw.js) preceded by the version and the
 /// list of files to precache with their sizes.
-pub fn service_worker(template: &str, entries: &[Entry]) -> String {
-    let mut files: Vec<&Entry> = entries
+pub fn service_worker(template: &str, entries: &[SiteFile]) -> String {
+    let mut files: Vec<&SiteFile> = entries
         .iter()
         .filter(|e| e.path != SERVICE_WORKER)
         .collect();
@@ -39,8 +39,8 @@ pub fn service_worker(template: &str, entries: &[Entry]) -> String {
 mod tests {
     use super::*;
 
-    fn entry(path: &str, bytes: &str) -> Entry {
-        Entry {
+    fn entry(path: &str, bytes: &str) -> SiteFile {
+        SiteFile {
             path: path.into(),
             bytes: bytes.as_bytes().to_vec(),
         }

@@ -276,8 +276,10 @@ async function loadImports(runtime, message) {
     pyodide.runPython("import importlib; importlib.invalidate_caches()");
     runtime.unpacked = true;
   }
+  // A package shipped with the site wins over one of the same name in Pyodide's index: the
+  // index is online only, and its version may not match the shipped packages'.
   const known = pyodide.lockfile.packages;
-  const wanted = imports.filter((name) => known[name] && !pyodide.loadedPackages[name]);
+  const wanted = imports.filter((name) => known[name] && !pyodide.loadedPackages[name] && !runtime.shipped.includes(name));
   if (!wanted.length) return null;
   post({ type: "loading", id: message.id, packages: wanted });
   const failed = [];

@@ -259,6 +259,18 @@ async fn input_pauses_the_program_until_the_learner_answers() {
             .starts_with("(42,)")
     );
 
+    // A package shipped with the site loads from it, even where Pyodide's index (unreachable
+    // here) has one of the same name.
+    type_code(
+        &b,
+        "import soupsieve, bs4; print('shipped', soupsieve.__version__)",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 30).await;
+    let output = b.text(".exercise .console .output").await;
+    assert!(output.starts_with("shipped 4."), "{output}");
+
     // Packages outside Pyodide's core come from its package index: offline, a clear message.
     type_code(&b, "import numpy").await;
     check(&b).await;

@@ -1,7 +1,7 @@
 //! A program's console: streamed output (as text, never HTML), errors explained, `input()`,
 //! and Run/Stop. Code examples and exercises share it.
 
-use crate::app::python::{self, Event, Finished, StopReason, Wait};
+use crate::app::python::{self, Finished, JobEvent, StopReason, Wait};
 use leptos::prelude::*;
 use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
 
@@ -61,30 +61,30 @@ impl Console {
         self.state.set(State::Running { id, prompt: None });
     }
 
-    fn show(self, event: Event, on_done: &impl Fn(&Finished)) {
+    fn show(self, event: JobEvent, on_done: &impl Fn(&Finished)) {
         match event {
-            Event::Waiting(why) => self.note.set(Some(
+            JobEvent::Waiting(why) => self.note.set(Some(
                 match why {
                     Wait::ForPython => "Waiting for Python to start…",
                     Wait::ForOtherProgram => "Waiting for the program that is running to stop…",
                 }
                 .into(),
             )),
-            Event::Started => self.note.set(Some("Running…".into())),
-            Event::Output(stream, text) => self.chunks.update(|c| match c.last_mut() {
+            JobEvent::Started => self.note.set(Some("Running…".into())),
+            JobEvent::Output(stream, text) => self.chunks.update(|c| match c.last_mut() {
                 Some((last, existing)) if *last == stream => existing.push_str(&text),
                 _ => c.push((stream, text)),
             }),
-            Event::Loading(packages) => {
+            JobEvent::Loading(packages) => {
                 self.note
                     .set(Some(format!("Downloading {}…", packages.join(", "))));
             }
-            Event::InputRequest(prompt) => self.state.update(|s| {
+            JobEvent::InputRequest(prompt) => self.state.update(|s| {
                 if let State::Running { prompt: p, .. } = s {
                     *p = Some(prompt);
                 }
             }),
-            Event::Finished(how) => {
+            JobEvent::Finished(how) => {
                 self.state.set(State::Idle);
                 self.note.set(Some(summary(&how)));
                 if let Finished::Done { outcome, .. } = &how {

@@ -67,16 +67,16 @@ pub fn Header() -> impl IntoView {
 /// Where Python is: loading, ready, running, or failed (with why).
 #[component]
 fn PythonStatus() -> impl IntoView {
-    let status = python::status();
+    let status = python::state();
     // data-boot says how the interpreter started (for tests and the curious).
     let state = move || match status.get() {
-        python::Status::Idle => None,
-        python::Status::Loading => Some(("loading", "Python: starting…".to_owned(), None)),
-        python::Status::Ready { python, boot } => {
+        python::State::Idle => None,
+        python::State::Loading => Some(("loading", "Python: starting…".to_owned(), None)),
+        python::State::Ready { python, boot } => {
             Some(("ready", format!("Python {python}: ready"), Some(boot)))
         }
-        python::Status::Running => Some(("running", "Python: running".to_owned(), None)),
-        python::Status::Failed(error) => {
+        python::State::Running => Some(("running", "Python: running".to_owned(), None)),
+        python::State::Failed(error) => {
             Some(("failed", format!("Python unavailable: {error}"), None))
         }
     };

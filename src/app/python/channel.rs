@@ -73,7 +73,7 @@ fn answer_through_service_worker(key: String, answer: &Answer) {
 /// Sends an answer the way the active worker waits for it: as a message (JSPI), through the
 /// shared buffer, or through the service worker.
 pub(super) fn answer(id: u32, answer: Answer) {
-    enum Route {
+    enum Via {
         Worker,
         ServiceWorker(String),
     }
@@ -82,20 +82,20 @@ pub(super) fn answer(id: u32, answer: Answer) {
         let slot = rt.active.as_ref()?;
         let ready = slot.ready.as_ref()?;
         match &slot.sync {
-            _ if ready.jspi => Some(Route::Worker),
+            _ if ready.jspi => Some(Via::Worker),
             Some(sync) => {
                 sync.deliver(&answer);
                 None
             }
-            None => Some(Route::ServiceWorker(format!("{}/{id}", ready.session))),
+            None => Some(Via::ServiceWorker(format!("{}/{id}", ready.session))),
         }
     });
     match route {
-        Some(Route::Worker) => post(&match answer {
+        Some(Via::Worker) => post(&match answer {
             Answer::Line(text) => Request::Input { id, text },
             Answer::Interrupt => Request::Interrupt { id },
         }),
-        Some(Route::ServiceWorker(key)) => answer_through_service_worker(key, &answer),
+        Some(Via::ServiceWorker(key)) => answer_through_service_worker(key, &answer),
         None => {}
     }
 }

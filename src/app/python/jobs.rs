@@ -4,7 +4,7 @@
 use super::channel::{Answer, answer};
 use super::pool::{ensure_spare, replace_worker, warm_up};
 use super::{
-    Event, Finished, Listener, RUNTIME, Status, StopReason, Wait, ready_status, set_status, status,
+    Finished, JobEvent, Listener, RUNTIME, State, StopReason, Wait, ready_state, set_state, state,
 };
 use crate::app::platform::dom::{run_after, window};
 use leptos::prelude::*;
@@ -19,7 +19,7 @@ pub(super) struct Job {
     stopping: Option<StopReason>,
 }
 
-pub(super) fn notify(id: u32, event: Event) {
+pub(super) fn notify(id: u32, event: JobEvent) {
     let listener = RUNTIME.with_borrow(|rt| rt.jobs.get(&id).map(|j| j.listener.clone()));
     if let Some(listener) = listener {
         listener(event);
@@ -45,11 +45,11 @@ pub(super) fn finish(id: u32, how: Finished) {
         }
         (how, _) => how,
     };
-    if RUNTIME.with_borrow(|rt| rt.jobs.is_empty()) && status().get_untracked() == Status::Running {
-        set_status(ready_status());
+    if RUNTIME.with_borrow(|rt| rt.jobs.is_empty()) && state().get_untracked() == State::Running {
+        set_state(ready_state());
     }
     start_next();
-    (job.listener)(Event::Finished(how));
+    (job.listener)(JobEvent::Finished(how));
 }
 
 /// Sends the first waiting job to Python, once Python is up and nothing else runs.
@@ -68,9 +68,9 @@ pub(super) fn start_next() {
     };
     // The time limit counts from here: waiting for Python or another program is not running.
     arm_timer(id, 0);
-    set_status(Status::Running);
+    set_state(State::Running);
     post(&request);
-    notify(id, Event::Started);
+    notify(id, JobEvent::Started);
 }
 
 /// (Re)starts a job's time limit: its own, plus `extra_secs` (for downloads).
@@ -99,7 +99,7 @@ pub(super) fn disarm_timer(id: u32) {
 pub fn run(
     make: impl FnOnce(u32) -> Request,
     timeout_secs: u32,
-    listener: impl Fn(Event) + 'static,
+    listener: impl Fn(JobEvent) + 'static,
 ) -> u32 {
     warm_up();
     let (id, running, ready) = RUNTIME.with_borrow_mut(|rt| {
@@ -123,10 +123,10 @@ pub fn run(
     });
     match running {
         Some(other) => {
-            notify(id, Event::Waiting(Wait::ForOtherProgram));
+            notify(id, JobEvent::Waiting(Wait::ForOtherProgram));
             stop_job(other, StopReason::AnotherRun);
         }
-        None if !ready => notify(id, Event::Waiting(Wait::ForPython)),
+        None if !ready => notify(id, JobEvent::Waiting(Wait::ForPython)),
         None => start_next(),
     }
     id

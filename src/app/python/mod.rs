@@ -6,7 +6,7 @@
 //! lost and nothing waits behind a runaway loop.
 //!
 //! Workers and callbacks aren't `Send`, so the runtime lives in a thread-local; components see
-//! only [`status`], [`run`], [`send_input`], [`stop`] and [`warm_up`]. `pool` keeps the
+//! only [`state`], [`run`], [`send_input`], [`stop`] and [`warm_up`]. `pool` keeps the
 //! workers (booting, the spare, the snapshot) and reads their replies, `jobs` the queue and
 //! time limits, `channel` how answers reach a program waiting in input() or time.sleep().
 
@@ -24,7 +24,7 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Status {
+pub enum State {
     /// Not started: no lesson with code has been opened yet.
     Idle,
     Loading,
@@ -38,7 +38,7 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Event {
+pub enum JobEvent {
     /// The job waits before it starts.
     Waiting(Wait),
     /// The job has been handed to Python.
@@ -80,7 +80,7 @@ pub enum StopReason {
     AnotherRun,
 }
 
-type Listener = Rc<dyn Fn(Event)>;
+type Listener = Rc<dyn Fn(JobEvent)>;
 
 #[derive(Default)]
 struct Runtime {
@@ -101,35 +101,35 @@ struct Runtime {
 thread_local! {
     static RUNTIME: RefCell<Runtime> = RefCell::default();
     // Apart from RUNTIME, so the status can be set while the runtime is borrowed.
-    static STATUS: std::cell::Cell<Option<RwSignal<Status>>> = const { std::cell::Cell::new(None) };
+    static STATE: std::cell::Cell<Option<RwSignal<State>>> = const { std::cell::Cell::new(None) };
 }
 
 /// What the worker is doing, for the status indicator.
-pub fn status() -> RwSignal<Status> {
-    STATUS.with(|cell| {
+pub fn state() -> RwSignal<State> {
+    STATE.with(|cell| {
         cell.get().unwrap_or_else(|| {
-            let signal = RwSignal::new(Status::Idle);
+            let signal = RwSignal::new(State::Idle);
             cell.set(Some(signal));
             signal
         })
     })
 }
 
-fn set_status(value: Status) {
-    let signal = status();
+fn set_state(value: State) {
+    let signal = state();
     if signal.get_untracked() != value {
         signal.set(value);
     }
 }
 
-fn ready_status() -> Status {
+fn ready_state() -> State {
     RUNTIME
         .with_borrow(|rt| {
             let ready = rt.active.as_ref()?.ready.as_ref()?;
-            Some(Status::Ready {
+            Some(State::Ready {
                 python: ready.python.clone(),
                 boot: ready.boot,
             })
         })
-        .unwrap_or(Status::Loading)
+        .unwrap_or(State::Loading)
 }

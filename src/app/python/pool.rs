@@ -4,8 +4,8 @@
 use super::channel::SyncBuffer;
 use super::jobs::{arm_timer, disarm_timer, finish, notify, start_next};
 use super::{
-    Event, Finished, Listener, RUNTIME, Runtime, Status, StopReason, ready_status, set_status,
-    status,
+    Finished, JobEvent, Listener, RUNTIME, Runtime, State, StopReason, ready_state, set_state,
+    state,
 };
 use crate::app::platform::dom::{run_after, window};
 use leptos::prelude::*;
@@ -132,7 +132,7 @@ pub(super) fn new_slot(rt: &mut Runtime) -> Option<Slot> {
     match spawn_worker(rt.generation, rt.snapshot.as_ref(), make_snapshot) {
         Ok(slot) => Some(slot),
         Err(error) => {
-            set_status(Status::Failed(error));
+            set_state(State::Failed(error));
             None
         }
     }
@@ -144,7 +144,7 @@ pub fn warm_up() {
         if rt.active.is_none() {
             rt.active = new_slot(rt);
             if rt.active.is_some() {
-                set_status(Status::Loading);
+                set_state(State::Loading);
             }
         }
     });
@@ -183,12 +183,12 @@ fn boot_failed(generation: u32, error: String) {
         rt.queue.clear();
         rt.jobs.drain().map(|(_, job)| job.listener).collect()
     });
-    if listeners.is_empty() && status().get_untracked() != Status::Loading {
+    if listeners.is_empty() && state().get_untracked() != State::Loading {
         return;
     }
-    set_status(Status::Failed(error.clone()));
+    set_state(State::Failed(error.clone()));
     for listener in listeners {
-        listener(Event::Finished(Finished::Failed(format!(
+        listener(JobEvent::Finished(Finished::Failed(format!(
             "Python couldn't start: {error}"
         ))));
     }
@@ -237,11 +237,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
             });
             if from_active {
                 let busy = RUNTIME.with_borrow(|rt| !rt.jobs.is_empty());
-                set_status(if busy {
-                    Status::Running
-                } else {
-                    ready_status()
-                });
+                set_state(if busy { State::Running } else { ready_state() });
                 start_next();
             }
         }
@@ -255,22 +251,22 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
                     }
                     rt.active = rt.spare.take().or_else(|| new_slot(rt));
                 });
-                set_status(ready_status());
+                set_state(ready_state());
                 start_next();
             }
         }
         _ if !from_active => {}
-        Reply::Output { id, stream, text } => notify(id, Event::Output(stream, text)),
+        Reply::Output { id, stream, text } => notify(id, JobEvent::Output(stream, text)),
         Reply::Loading { id, packages } => {
             // A download on a slow connection mustn't count as a runaway program: give it
             // three more minutes on top of the program's own limit.
             arm_timer(id, DOWNLOAD_GRACE_SECS);
-            notify(id, Event::Loading(packages));
+            notify(id, JobEvent::Loading(packages));
         }
         Reply::InputRequest { id, prompt } => {
             // Time spent waiting for the learner to type doesn't count against the limit.
             disarm_timer(id);
-            notify(id, Event::InputRequest(prompt));
+            notify(id, JobEvent::InputRequest(prompt));
         }
         Reply::Done {
             id,
@@ -303,6 +299,6 @@ pub(super) fn replace_worker(id: u32, reason: StopReason) {
             ensure_spare(rt);
         }
     });
-    set_status(ready_status());
+    set_state(ready_state());
     finish(id, Finished::Stopped(reason));
 }
