@@ -37,6 +37,26 @@ def setup(hooks):
     os._exit = _exit
     # A module file rewritten within the second would otherwise load from its stale .pyc.
     sys.dont_write_bytecode = True
+    import asyncio
+
+    asyncio.run = _asyncio_run(asyncio.run)
+
+
+def _asyncio_run(original):
+    """asyncio.run() needs to pause Python until the event loop is done, which only JSPI can
+    do in a browser; elsewhere it says so, and what works instead."""
+
+    def run(main, **options):
+        if _jspi():
+            return original(main, **options)
+        if hasattr(main, "close"):
+            main.close()  # never awaited, on purpose: no warning about it
+        raise RuntimeError(
+            "asyncio.run() can't run in this browser, which can't pause Python while it waits. "
+            "Write `await main()` at the top level of your program instead: that works here."
+        )
+
+    return run
 
 
 def _exit(status):
@@ -166,10 +186,12 @@ def handle(request_json):
     request = json.loads(request_json)
     kind = request["type"]
     if kind == "check":
-        return {kind: check(request)}
-    if kind == "run":
-        return {kind: run(request["code"], request.get("namespace"))}
-    raise ValueError(f"the runner can't handle a {kind!r} request")
+        outcome = check(request)
+    elif kind == "run":
+        outcome = run(request["code"], request.get("namespace"))
+    else:
+        raise ValueError(f"the runner can't handle a {kind!r} request")
+    return _then(outcome, lambda outcome: {kind: outcome})
 
 
 def run(code, namespace_key=None):
@@ -190,18 +212,58 @@ def _forget_learner_modules():
 
 
 def _execute(code, namespace):
+    """Runs the learner's code. Code that awaits at the top level (as in a notebook) returns a
+    coroutine instead of the outcome: the worker awaits it, and Python's event loop runs."""
+    import ast
+
     _forget_learner_modules()
     _remember_source(CODE, code)
     try:
-        exec(compile(code, CODE, "exec"), namespace)
-        return {"ok": True, "error": None, "exit": None}
-    except SystemExit as e:
-        status = e.code if isinstance(e.code, (int, type(None))) else str(e.code)
-        return {"ok": status in (0, None), "error": None, "exit": status if status is not None else 0}
+        program = compile(code, CODE, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except BaseException as e:  # noqa: BLE001 - a SyntaxError is the learner's to see
+        return _ended(e)
+    if program.co_flags & _CO_COROUTINE:
+        return _execute_awaiting(program, namespace)
+    try:
+        exec(program, namespace)
+        return _ENDED_WELL.copy()
     except BaseException as e:  # noqa: BLE001 - everything the learner's code raises is reported
-        return {"ok": False, "error": describe(e), "exit": None}
+        return _ended(e)
     finally:
         _flush()
+
+
+async def _execute_awaiting(program, namespace):
+    try:
+        await eval(program, namespace)
+        return _ENDED_WELL.copy()
+    except BaseException as e:  # noqa: BLE001
+        return _ended(e)
+    finally:
+        _flush()
+
+
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
+_ENDED_WELL = {"ok": True, "error": None, "exit": None}
+
+
+def _ended(e):
+    """The outcome of a program that raised `e` (SystemExit is an exit, not an error)."""
+    if isinstance(e, SystemExit):
+        status = e.code if isinstance(e.code, (int, type(None))) else str(e.code)
+        return {"ok": status in (0, None), "error": None, "exit": status if status is not None else 0}
+    return {"ok": False, "error": describe(e), "exit": None}
+
+
+def _then(value, step):
+    """`step(value)`, or, where `value` is still to be awaited, a coroutine that awaits it first."""
+    if not hasattr(value, "__await__"):
+        return step(value)
+
+    async def later():
+        return step(await value)
+
+    return later()
 
 
 # --- Grading -------------------------------------------------------------------------------
@@ -354,11 +416,14 @@ def check(request):
     Returns {"error": {...} | None, "results": [{"name", "passed", "message"}]}; an error means
     the learner's code itself failed before any test could run.
     """
-    tests = request["tests"]
     namespace = _fresh_namespace()
-    outcome = _execute(request["code"], namespace)
-    if outcome["error"] is not None:
-        return {"error": outcome["error"], "results": []}
+    return _then(_execute(request["code"], namespace), lambda ran: _grade(request, namespace, ran))
+
+
+def _grade(request, namespace, ran):
+    if ran["error"] is not None:
+        return {"error": ran["error"], "results": []}
+    tests = request["tests"]
     _remember_source(TESTS, tests)
     try:
         if request["style"] == "unittest":
@@ -373,4 +438,3 @@ def check(request):
     finally:
         _flush()
     return {"error": None, "results": results}
-

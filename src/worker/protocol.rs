@@ -376,7 +376,7 @@ mod tests {
             [true, false]
         );
         assert!(failing.results[1].message.contains("expected"));
-        for solved in ["check-unittest", "check-compare"] {
+        for solved in ["check-unittest", "check-compare", "check-top-level-await"] {
             let Outcome::Check(check) = get(solved) else {
                 panic!()
             };

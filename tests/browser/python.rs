@@ -259,6 +259,24 @@ async fn input_pauses_the_program_until_the_learner_answers() {
             .starts_with("(42,)")
     );
 
+    // Async code: asyncio.run() (JSPI), and top-level await as in a notebook.
+    type_code(
+        &b,
+        "import asyncio; print(asyncio.run(asyncio.sleep(0.05, 'ran')))",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(b.text(".exercise .console .output").await.trim(), "ran");
+    type_code(
+        &b,
+        "import asyncio; print(await asyncio.sleep(0.05, 'awaited'))",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(b.text(".exercise .console .output").await.trim(), "awaited");
+
     // A package shipped with the site loads from it, even where Pyodide's index (unreachable
     // here) has one of the same name.
     type_code(
@@ -638,6 +656,20 @@ async fn without_jspi_input_waits_on_shared_memory_when_cross_origin_isolated() 
     open_exercise(&b, &site).await;
     assert_eq!(b.js("return crossOriginIsolated").await, true);
     input_sleep_and_stop_work(&b).await;
+    // Without JSPI asyncio.run() can't wait, and says what does work.
+    type_code(&b, "import asyncio; asyncio.run(asyncio.sleep(0))").await;
+    check(&b).await;
+    finished(&b, 20).await;
+    let error = b.text(".exercise .py-error").await;
+    assert!(error.contains("`await main()` at the top level"), "{error}");
+    type_code(
+        &b,
+        "import asyncio; print(await asyncio.sleep(0.05, 'awaited'))",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(b.text(".exercise .console .output").await.trim(), "awaited");
     b.close().await;
 }
 

@@ -6,6 +6,7 @@ the Rust side parses. Run by `./dev.sh test`; after a deliberate change to the r
 `PYROAD_BLESS=1 python3 -m unittest discover -s tests/protocol` rewrites the outcomes.
 """
 
+import asyncio
 import contextlib
 import io
 import json
@@ -19,6 +20,16 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "src" / "python"))
 
 import pyroad_runner  # noqa: E402
+
+
+def settle(outcome):
+    """The outcome, after running the event loop where the program awaits (as the worker does)."""
+    if hasattr(outcome, "__await__"):
+        async def wait():
+            return await outcome
+
+        return asyncio.run(wait())
+    return outcome
 
 
 def comparable(outcome):
@@ -47,7 +58,7 @@ class GoldenMessages(unittest.TestCase):
             name = path.name.removesuffix(".request.json")
             with self.subTest(name):
                 with contextlib.redirect_stdout(io.StringIO()):  # what the programs print
-                    outcome = comparable(pyroad_runner.handle(path.read_text()))
+                    outcome = comparable(settle(pyroad_runner.handle(path.read_text())))
                 golden = HERE / f"{name}.outcome.json"
                 if os.environ.get("PYROAD_BLESS"):
                     golden.write_text(json.dumps(outcome, indent=2, ensure_ascii=False) + "\n")
@@ -60,6 +71,14 @@ class GoldenMessages(unittest.TestCase):
         for request, ok in [(first, True), (second, True), (fresh, False)]:
             outcome = pyroad_runner.handle(json.dumps(request))["run"]
             self.assertEqual(outcome["ok"], ok, outcome)
+
+    def test_asyncio_run_without_jspi_says_what_works_instead(self):
+        async def main():
+            return 1
+
+        run = pyroad_runner._asyncio_run(asyncio.run)
+        with self.assertRaisesRegex(RuntimeError, "`await main\\(\\)` at the top level"):
+            run(main())
 
     def test_an_unknown_request_is_refused(self):
         with self.assertRaises(ValueError):
