@@ -23,8 +23,12 @@ TESTS = "<tests>"
 
 _namespaces = {}
 _hooks = None
-# Where the learner's own files go (the working folder): modules imported from here are theirs.
-_HOME = os.path.expanduser("~") + os.sep
+# Where the learner's own files go, a working folder each (see `_enter`): modules imported
+# from below here are theirs. PYROAD_WORK moves it, for the runner's native tests.
+_HOME = os.environ.get("PYROAD_WORK", os.path.expanduser("~")).rstrip(os.sep) + os.sep
+_CHECK_FOLDER = "check"
+_SCRATCH_FOLDER = "scratch"
+_folder = None
 
 
 def setup(hooks):
@@ -186,12 +190,32 @@ def handle(request_json):
     request = json.loads(request_json)
     kind = request["type"]
     if kind == "check":
+        _enter(_CHECK_FOLDER, fresh=True)
         outcome = check(request)
     elif kind == "run":
+        _enter(request.get("folder") or _SCRATCH_FOLDER, fresh=False)
         outcome = run(request["code"], request.get("namespace"))
     else:
         raise ValueError(f"the runner can't handle a {kind!r} request")
     return _then(outcome, lambda outcome: {kind: outcome})
+
+
+def _enter(name, fresh):
+    """Makes `name` below the home folder the working folder, and the first place imports look,
+    so a program finds the files and modules it wrote there and no other lesson's. A Check
+    starts from an empty one."""
+    global _folder
+    path = os.path.join(_HOME, name)
+    if fresh:
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path, exist_ok=True)
+    os.chdir(path)
+    if _folder in sys.path:
+        sys.path.remove(_folder)
+    sys.path.insert(0, path)
+    _folder = path
 
 
 def run(code, namespace_key=None):

@@ -84,14 +84,19 @@ impl Boot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Request {
-    /// Runs code in a fresh namespace, or in the shared one named by `namespace`.
+    /// Runs code in a fresh namespace, or in the shared one named by `namespace`, in the
+    /// working folder `folder` (a lesson's id; without one, a scratch folder), where the files
+    /// it writes stay for the lesson's other runs.
     Run {
         id: u32,
         code: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         namespace: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        folder: Option<String>,
     },
-    /// Runs the learner's code in a fresh namespace, then the exercise's hidden tests.
+    /// Runs the learner's code in a fresh namespace and an empty working folder, then the
+    /// exercise's hidden tests.
     Check {
         id: u32,
         code: String,

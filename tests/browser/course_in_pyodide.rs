@@ -124,6 +124,7 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
                 id,
                 code: code.code.clone(),
                 namespace: None,
+                folder: Some(lesson.id.clone()),
             };
             let (_, printed) = ask(&b, &run).await;
             if normalize_output(&printed) != normalize_output(expected) {
@@ -172,6 +173,7 @@ async fn every_example_ends_as_its_lesson_says() {
                 id,
                 code: code.code.clone(),
                 namespace: code.namespace(&lesson.id),
+                folder: Some(lesson.id.clone()),
             };
             let limit = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
             let Some((reply, _)) = ask_within(&b, &run, limit).await else {

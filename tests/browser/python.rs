@@ -259,6 +259,22 @@ async fn input_pauses_the_program_until_the_learner_answers() {
             .starts_with("(42,)")
     );
 
+    // Each Check starts in an empty working folder: a file the last one wrote is gone.
+    type_code(&b, "from pathlib import Path; Path('left.txt').write_text('x'); print(Path('left.txt').exists())").await;
+    check(&b).await;
+    finished(&b, 20).await;
+    type_code(
+        &b,
+        "from pathlib import Path; print('still there:', Path('left.txt').exists())",
+    )
+    .await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(
+        b.text(".exercise .console .output").await.trim(),
+        "still there: False"
+    );
+
     // Async code: asyncio.run() (JSPI), and top-level await as in a notebook.
     type_code(
         &b,

@@ -14,10 +14,13 @@ import os
 import pathlib
 import re
 import sys
+import tempfile
 import unittest
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "src" / "python"))
+# The learner's working folders go here, not into this machine's home.
+os.environ["PYROAD_WORK"] = tempfile.mkdtemp(prefix="pyroad-runner-")
 
 import pyroad_runner  # noqa: E402
 
@@ -33,14 +36,14 @@ def settle(outcome):
 
 
 def comparable(outcome):
-    """Tracebacks without the caret lines that differ between Python versions."""
+    """Tracebacks without the source and caret lines, which differ between Python versions."""
     text = json.dumps(outcome)
     value = json.loads(text)
 
     def strip(node):
         if isinstance(node, dict):
             return {
-                k: (re.sub(r"(?m)^[ ~^]*\^[ ~^]*\n", "", v) if k == "traceback" else strip(v))
+                k: (re.sub(r"(?m)^    .*\n", "", v) if k == "traceback" else strip(v))
                 for k, v in node.items()
             }
         if isinstance(node, list):
@@ -48,6 +51,10 @@ def comparable(outcome):
         return node
 
     return strip(value)
+
+
+def pyroad_runner_solved(check):
+    return check["error"] is None and all(r["passed"] for r in check["results"])
 
 
 class GoldenMessages(unittest.TestCase):
@@ -79,6 +86,24 @@ class GoldenMessages(unittest.TestCase):
         run = pyroad_runner._asyncio_run(asyncio.run)
         with self.assertRaisesRegex(RuntimeError, "`await main\\(\\)` at the top level"):
             run(main())
+
+    def test_each_lesson_and_each_check_has_its_own_working_folder(self):
+        def ok(request):
+            with contextlib.redirect_stdout(io.StringIO()):
+                outcome = pyroad_runner.handle(json.dumps(request))
+            key = request["type"]
+            return outcome[key]["ok"] if key == "run" else pyroad_runner_solved(outcome[key])
+
+        write = "from pathlib import Path\nPath('notes.txt').write_text('x')\nPath('helper.py').write_text('N = 1')"
+        read = "import os, helper\nassert os.path.exists('notes.txt') and helper.N == 1"
+        self.assertTrue(ok({"type": "run", "id": 1, "code": write, "folder": "lesson-a"}))
+        self.assertTrue(ok({"type": "run", "id": 2, "code": read, "folder": "lesson-a"}))
+        self.assertFalse(ok({"type": "run", "id": 3, "code": read, "folder": "lesson-b"}))
+        check = {"type": "check", "id": 4, "code": write, "style": "asserts", "seed": 1,
+                 "tests": "import helper\nassert helper.N == 1"}
+        self.assertTrue(ok(check), "tests import the learner's module")
+        check = {**check, "code": "import os", "tests": "assert not os.path.exists('notes.txt')"}
+        self.assertTrue(ok(check), "a Check starts from an empty folder")
 
     def test_an_unknown_request_is_refused(self):
         with self.assertRaises(ValueError):

@@ -10,9 +10,10 @@ use pyroad::model::lesson::CodeBlock;
 use pyroad::worker::protocol::{DEFAULT_TIMEOUT_SECS, Request};
 
 /// A code block with a Copy button; runnable Python also gets Run, Stop and a console.
-/// `namespace` is the one its runs use (see [`CodeBlock::namespace`]).
+/// In a lesson (`lesson`, its id), runs use the lesson's working folder, and shared blocks
+/// its namespace (see [`CodeBlock::namespace`]).
 #[component]
-pub fn Code(code: CodeBlock, #[prop(default = None)] namespace: Option<String>) -> impl IntoView {
+pub fn Code(code: CodeBlock, #[prop(default = None)] lesson: Option<String>) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     // What Run runs: the example, or the learner's edited version of it.
     let source = StoredValue::new(code.code.clone());
@@ -38,14 +39,16 @@ pub fn Code(code: CodeBlock, #[prop(default = None)] namespace: Option<String>) 
     let console = Console::new();
     let runnable = code.runnable;
     let timeout = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
-    let namespace = StoredValue::new(namespace);
+    let namespace = lesson.as_deref().and_then(|l| code.namespace(l));
+    let place = StoredValue::new((namespace, lesson));
     let run = move || {
-        let (code, namespace) = (source.get_value(), namespace.get_value());
+        let (code, (namespace, folder)) = (source.get_value(), place.get_value());
         console.start(
             move |id| Request::Run {
                 id,
                 code,
                 namespace,
+                folder,
             },
             timeout,
             |_| {},

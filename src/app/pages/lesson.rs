@@ -160,11 +160,7 @@ fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
             </aside>
         }
         .into_any(),
-        Block::Code(code) if code.runnable => {
-            let namespace = code.namespace(lesson_id);
-            view! { <Code code namespace/> }.into_any()
-        }
-        Block::Code(code) => view! { <Code code/> }.into_any(),
+        Block::Code(code) => view! { <Code code lesson=Some(lesson_id.to_owned())/> }.into_any(),
         Block::Exercise(exercise) => view! {
             <crate::app::components::exercise::ExerciseView
                 exercise
