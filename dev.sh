@@ -126,8 +126,13 @@ case "${1:-}" in
     cargo clippy --target wasm32-unknown-unknown --bin pyroad -- -D warnings
     build_release
     say "tests"
-    # The Python runner under plain CPython, against the golden worker messages.
-    python3 -m unittest discover --start-directory tests/protocol
+    # The Python runner under plain CPython, against the golden worker messages (with
+    # matplotlib, which Pyodide's index serves only online, for the figure tests).
+    if [ ! -f target/python-test/.complete ]; then
+      python3 -m pip install --quiet --disable-pip-version-check --target target/python-test matplotlib==3.11.2
+      touch target/python-test/.complete
+    fi
+    PYTHONPATH=target/python-test python3 -m unittest discover --start-directory tests/protocol
     CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" cargo test -- --test-threads 2
     ;;
   bench)

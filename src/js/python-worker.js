@@ -4,7 +4,7 @@
 // (how to boot) and the memory snapshot sent back to it. The constants shared with the page
 // come from protocol.js, which the build generates from the same file.
 import { loadPyodide, version } from "./pyodide/pyodide.mjs";
-import { BOOT, CAUSE, KEYBOARD_INTERRUPT, OUTPUT_CAP, SYNC, SYNC_PATH, WORKER } from "./protocol.js";
+import { BOOT, CAUSE, IMAGE_CAP, IMAGE_CAP_BYTES, IMAGE_TYPES, KEYBOARD_INTERRUPT, OUTPUT_CAP, SYNC, SYNC_PATH, WORKER } from "./protocol.js";
 
 // Python blocks this thread while it runs, so output can only be sent from inside a write:
 // the first writes of a job go out at once (a print followed by a long computation must
@@ -102,6 +102,17 @@ const hooks = {
     if (!blockingChannel()) return undefined;
     announceInput(prompt);
     return waitForPage(Infinity).text;
+  },
+  // An image for the output, base64; past the caps it is counted instead, like output.
+  show_image(mime, data, alt) {
+    flush();
+    if (!IMAGE_TYPES.includes(mime)) return;
+    job.images += 1;
+    if (job.images > IMAGE_CAP || data.length * 0.75 > IMAGE_CAP_BYTES) {
+      write("stderr", `[an image of ${Math.round(data.length * 0.75 / 1024)} KB was not shown: a run shows at most ${IMAGE_CAP} images of up to ${IMAGE_CAP_BYTES / 1024 / 1024} MB]\n`);
+      return;
+    }
+    post({ type: "image", id: job.id, mime, data, alt });
   },
   // Pauses this thread when anything here can (Python waits out the rest busily).
   sleep_sync(seconds) {
@@ -299,7 +310,7 @@ async function loadImports(runtime, message) {
 // `text` is the request as the page sent it, handed to the runner whole.
 async function execute(runtime, message, text) {
   const { runner, jspi } = runtime;
-  job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, writes: 0, flushedAt: Date.now() };
+  job = { id: message.id, stream: "stdout", pending: "", shown: 0, total: 0, writes: 0, images: 0, flushedAt: Date.now() };
   // A Stop that came after the last job ended is not for this one.
   if (interruptBuffer) interruptBuffer[0] = 0;
   if (syncBuffer) Atomics.store(syncBuffer.state, 0, SYNC.IDLE);

@@ -44,6 +44,86 @@ def setup(hooks):
     import asyncio
 
     asyncio.run = _asyncio_run(asyncio.run)
+    sys.modules["pyroad"] = _helper_module()
+    import sysconfig
+
+    install_matplotlib_backend(sysconfig.get_path("purelib"))
+
+
+# --- Images --------------------------------------------------------------------------------
+
+_IMAGE_SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"RIFF", "image/webp"),
+]
+
+
+def show_image(image, alt=""):
+    """Shows an image in the program's output: a file's path, or its bytes (PNG, JPEG, GIF,
+    WebP or SVG). `alt` says what it shows, for those who can't see it."""
+    import base64
+
+    data = image if isinstance(image, (bytes, bytearray)) else open(image, "rb").read()
+    mime = next((m for sig, m in _IMAGE_SIGNATURES if data.startswith(sig)), None)
+    if mime is None and b"<svg" in data[:1024]:
+        mime = "image/svg+xml"
+    if mime is None:
+        raise ValueError("show_image() shows PNG, JPEG, GIF, WebP and SVG images only")
+    _flush()
+    _hooks.show_image(mime, base64.b64encode(bytes(data)).decode("ascii"), str(alt))
+
+
+def _helper_module():
+    module = types.ModuleType("pyroad", "PyRoad's helpers for programs: show_image(path, alt).")
+    module.show_image = show_image
+    return module
+
+
+def _show_figures():
+    """Shows every open matplotlib figure as a PNG, its title as the alt text, and closes it."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    for number in plt.get_fignums():
+        figure = plt.figure(number)
+        titles = [figure._suptitle.get_text()] if figure._suptitle else []
+        titles += [axes.get_title() for axes in figure.axes]
+        alt = next((t for t in titles if t), f"Figure {number}")
+        png = io.BytesIO()
+        figure.savefig(png, format="png")
+        show_image(png.getvalue(), alt)
+    plt.close("all")
+
+
+_MATPLOTLIB_BACKEND = '''"""PyRoad's matplotlib backend: Agg draws, plt.show() shows the figures in the output."""
+from matplotlib.backend_bases import FigureManagerBase as FigureManager
+from matplotlib.backends.backend_agg import FigureCanvasAgg as FigureCanvas
+from pyroad_runner import _show_figures
+
+
+def show(*args, **kwargs):
+    _show_figures()
+'''
+
+
+def install_matplotlib_backend(directory):
+    """Writes the backend `plt.show()` uses here into `directory` (one on the import path)."""
+    with open(os.path.join(directory, "pyroad_matplotlib.py"), "w") as file:
+        file.write(_MATPLOTLIB_BACKEND)
+    # Pyodide's own backend draws into the page's DOM, which a worker hasn't got.
+    os.environ["MPLBACKEND"] = "module://pyroad_matplotlib"
+
+
+def _show_open_figures():
+    """Figures a program left open are shown after its text, as in a notebook."""
+    if "matplotlib.pyplot" in sys.modules and sys.modules["matplotlib.pyplot"].get_fignums():
+        try:
+            _show_figures()
+        except Exception as e:  # noqa: BLE001 - a figure that can't be drawn is said, not raised
+            sys.stderr.write(f"The figure couldn't be shown: {_error_message(e)}\n")
 
 
 def _asyncio_run(original):
@@ -254,6 +334,7 @@ def _execute(code, namespace):
     except BaseException as e:  # noqa: BLE001 - everything the learner's code raises is reported
         return _ended(e)
     finally:
+        _show_open_figures()
         _flush()
 
 
@@ -264,6 +345,7 @@ async def _execute_awaiting(program, namespace):
     except BaseException as e:  # noqa: BLE001
         return _ended(e)
     finally:
+        _show_open_figures()
         _flush()
 
 

@@ -275,6 +275,23 @@ async fn input_pauses_the_program_until_the_learner_answers() {
         "still there: False"
     );
 
+    // An image a program shows appears where it was shown, with its alt text.
+    type_code(&b, r"import zlib, struct; from pyroad import show_image; c = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d)); print('before'); show_image(b'\x89PNG\r\n\x1a\n' + c(b'IHDR', struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)) + c(b'IDAT', zlib.compress(b'\x00\xff\x00\x00')) + c(b'IEND', b''), alt='A red dot'); print('after')").await;
+    check(&b).await;
+    finished(&b, 20).await;
+    assert_eq!(
+        b.text(".exercise .console .output").await.trim(),
+        "before\nafter"
+    );
+    // Between the two lines, decoded.
+    b.wait_until("document.querySelector('.exercise .console .output span + img.figure:has(+ span)')?.naturalWidth === 1").await;
+    assert_eq!(
+        b.attr(".exercise .console .output img.figure", "alt")
+            .await
+            .as_deref(),
+        Some("A red dot")
+    );
+
     // Async code: asyncio.run() (JSPI), and top-level await as in a notebook.
     type_code(
         &b,

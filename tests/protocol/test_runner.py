@@ -7,7 +7,9 @@ the Rust side parses. Run by `./dev.sh test`; after a deliberate change to the r
 """
 
 import asyncio
+import base64
 import contextlib
+import importlib.util
 import io
 import json
 import os
@@ -21,6 +23,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "src" / "python"))
 # The learner's working folders go here, not into this machine's home.
 os.environ["PYROAD_WORK"] = tempfile.mkdtemp(prefix="pyroad-runner-")
+BACKEND_DIR = tempfile.mkdtemp(prefix="pyroad-backend-")
+sys.path.append(BACKEND_DIR)
 
 import pyroad_runner  # noqa: E402
 
@@ -104,6 +108,51 @@ class GoldenMessages(unittest.TestCase):
         self.assertTrue(ok(check), "tests import the learner's module")
         check = {**check, "code": "import os", "tests": "assert not os.path.exists('notes.txt')"}
         self.assertTrue(ok(check), "a Check starts from an empty folder")
+
+    def shown(self, code):
+        """Runs `code` with hooks that record what it printed and the images it showed."""
+        events = []
+
+        class Hooks:
+            def show_image(self, mime, data, alt):
+                events.append(("image", mime, base64.b64decode(data)[:8], alt))
+
+        class Out(io.StringIO):
+            def write(self, text):
+                events.append(("text", text))
+                return len(text)
+
+        pyroad_runner._hooks = Hooks()
+        sys.modules["pyroad"] = pyroad_runner._helper_module()
+        pyroad_runner.install_matplotlib_backend(BACKEND_DIR)
+        with contextlib.redirect_stdout(Out()):
+            outcome = pyroad_runner.run(code)
+        self.assertTrue(outcome["ok"], outcome)
+        return [e for e in events if e != ("text", "\n")]
+
+    def test_a_program_shows_an_image_file_between_its_lines(self):
+        png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+        pathlib.Path(os.environ["PYROAD_WORK"], "dot.png").write_bytes(png)
+        code = f"from pyroad import show_image\nprint('before')\nshow_image({str(pathlib.Path(os.environ['PYROAD_WORK'], 'dot.png'))!r}, alt='a dot')\nprint('after')"
+        self.assertEqual(
+            self.shown(code),
+            [("text", "before"), ("image", "image/png", png[:8], "a dot"), ("text", "after")],
+        )
+
+    @unittest.skipUnless(importlib.util.find_spec("matplotlib"), "./dev.sh test installs matplotlib")
+    def test_figures_show_where_plt_show_is_called_and_at_the_end(self):
+        code = (
+            "import matplotlib.pyplot as plt\n"
+            "plt.plot([1, 2, 3]); plt.title('Rising')\n"
+            "plt.show()\n"
+            "print('between')\n"
+            "plt.figure(); plt.bar(['a', 'b'], [3, 1]); plt.suptitle('Two bars')\n"
+        )
+        png = b"\x89PNG\r\n\x1a\n"
+        self.assertEqual(
+            self.shown(code),
+            [("image", "image/png", png, "Rising"), ("text", "between"), ("image", "image/png", png, "Two bars")],
+        )
 
     def test_an_unknown_request_is_refused(self):
         with self.assertRaises(ValueError):

@@ -5,6 +5,13 @@ use crate::app::python::{self, Finished, JobEvent, StopReason, Wait};
 use leptos::prelude::*;
 use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
 
+/// A piece of a program's output, in order.
+#[derive(Debug, Clone, PartialEq)]
+enum Chunk {
+    Text(Stream, String),
+    Image { src: String, alt: String },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum State {
     Idle,
@@ -14,7 +21,7 @@ enum State {
 /// The signals of one console; `Copy`, so buttons and views share it freely.
 #[derive(Clone, Copy)]
 pub struct Console {
-    chunks: RwSignal<Vec<(Stream, String)>>,
+    chunks: RwSignal<Vec<Chunk>>,
     state: RwSignal<State>,
     error: RwSignal<Option<PyError>>,
     note: RwSignal<Option<String>>,
@@ -72,9 +79,12 @@ impl Console {
             )),
             JobEvent::Started => self.note.set(Some("Running…".into())),
             JobEvent::Output(stream, text) => self.chunks.update(|c| match c.last_mut() {
-                Some((last, existing)) if *last == stream => existing.push_str(&text),
-                _ => c.push((stream, text)),
+                Some(Chunk::Text(last, existing)) if *last == stream => existing.push_str(&text),
+                _ => c.push(Chunk::Text(stream, text)),
             }),
+            JobEvent::Image { src, alt } => {
+                self.chunks.update(|c| c.push(Chunk::Image { src, alt }))
+            }
             JobEvent::Loading(packages) => {
                 self.note
                     .set(Some(format!("Downloading {}…", packages.join(", "))));
@@ -118,8 +128,13 @@ impl Console {
             <Show when=has_output>
                 <div class="console" role="log" aria-live="polite" aria-label="Program output">
                     <pre class="output">
-                        <For each=move || self.chunks.get().into_iter().enumerate() key=|(i, (_, text))| (*i, text.len()) let:chunk>
-                            <span class=if chunk.1.0 == Stream::Stderr { "stderr" } else { "stdout" }>{chunk.1.1}</span>
+                        <For each=move || self.chunks.get().into_iter().enumerate() key=|(i, chunk)| (*i, chunk_size(chunk)) let:chunk>
+                            {match chunk.1 {
+                                Chunk::Text(stream, text) => view! {
+                                    <span class=if stream == Stream::Stderr { "stderr" } else { "stdout" }>{text}</span>
+                                }.into_any(),
+                                Chunk::Image { src, alt } => view! { <img class="figure" src=src alt=alt/> }.into_any(),
+                            }}
                         </For>
                     </pre>
                     {move || self.state.with(|s| match s {
@@ -175,6 +190,14 @@ impl Console {
                 "Stop"
             </button>
         }
+    }
+}
+
+/// Changes as a chunk grows, so the view redraws it.
+fn chunk_size(chunk: &Chunk) -> usize {
+    match chunk {
+        Chunk::Text(_, text) => text.len(),
+        Chunk::Image { src, .. } => src.len(),
     }
 }
 

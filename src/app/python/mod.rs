@@ -44,6 +44,11 @@ pub enum JobEvent {
     /// The job has been handed to Python.
     Started,
     Output(Stream, String),
+    /// An image the program showed: a `data:` URL of one of the allowed types, and its alt text.
+    Image {
+        src: String,
+        alt: String,
+    },
     /// Packages are downloading before the job starts.
     Loading(Vec<String>),
     /// The program called `input(prompt)` and waits for a line.

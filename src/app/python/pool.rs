@@ -9,7 +9,7 @@ use super::{
 };
 use crate::app::platform::dom::{run_after, window};
 use leptos::prelude::*;
-use pyroad::worker::protocol::{Boot, Reply, WorkerName};
+use pyroad::worker::protocol::{Boot, IMAGE_TYPES, Reply, WorkerName};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
@@ -257,6 +257,17 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
         }
         _ if !from_active => {}
         Reply::Output { id, stream, text } => notify(id, JobEvent::Output(stream, text)),
+        // Only the types a data URL in <img> can't misuse, whatever the worker sent.
+        Reply::Image {
+            id,
+            mime,
+            data,
+            alt,
+        } if IMAGE_TYPES.contains(&mime.as_str()) => {
+            let src = format!("data:{mime};base64,{data}");
+            notify(id, JobEvent::Image { src, alt });
+        }
+        Reply::Image { .. } => {}
         Reply::Loading { id, packages } => {
             // A download on a slow connection mustn't count as a runaway program: give it
             // three more minutes on top of the program's own limit.
