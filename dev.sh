@@ -49,29 +49,47 @@ ensure_browser() {
   fi
 }
 
-# Pure-Python packages for lessons (content/python-packages.txt), downloaded once by exact
-# hash and merged into one archive for the worker, with the list of modules it holds.
+# Pure-Python packages for lessons, in groups (content/python-packages/<group>.txt): each group
+# downloaded once by exact hash and merged into one archive named by its content, listed with
+# the modules it holds in python-packages.json. The worker unpacks a group when a program first
+# imports one of them; the service worker caches it then (groups are not precached).
 python_packages() {
-  local out="$1" wheels=target/python-wheels
-  if [ ! -f "$wheels/.complete" ] || [ content/python-packages.txt -nt "$wheels/.complete" ]; then
-    rm -rf "$wheels"
-    python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-      --python-version 3.14 --platform any --require-hashes -r content/python-packages.txt -d "$wheels"
-    touch "$wheels/.complete"
-  fi
-  python3 - "$wheels" "$out" <<'PY'
-import json, pathlib, sys, zipfile
-wheels, out = map(pathlib.Path, sys.argv[1:])
-modules = set()
-with zipfile.ZipFile(out / "python-packages.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-    for wheel in sorted(wheels.glob("*.whl")):
-        with zipfile.ZipFile(wheel) as files:
-            for info in files.infolist():  # the wheels' own dates: the same archive each build
-                archive.writestr(info, files.read(info), zipfile.ZIP_DEFLATED)
-                top = info.filename.split("/")[0]
-                if not top.endswith((".dist-info", ".data")):
-                    modules.add(top.removesuffix(".py"))
-(out / "python-packages.json").write_text(json.dumps(sorted(modules)))
+  local out="$1" spec group wheels
+  for spec in content/python-packages/*.txt; do
+    group=$(basename "$spec" .txt)
+    wheels="target/python-wheels/$group"
+    if [ ! -f "$wheels/.complete" ] || [ "$spec" -nt "$wheels/.complete" ]; then
+      rm -rf "$wheels"
+      python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+        --python-version 3.14 --platform any --require-hashes -r "$spec" -d "$wheels"
+      touch "$wheels/.complete"
+    fi
+  done
+  python3 - "$out" <<'PY'
+import hashlib, io, json, pathlib, re, sys, zipfile
+out = pathlib.Path(sys.argv[1]) / "python-packages"
+out.mkdir(exist_ok=True)
+groups = {}
+for spec in sorted(pathlib.Path("content/python-packages").glob("*.txt")):
+    group = spec.stem
+    modules, data = set(), io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        for wheel in sorted(pathlib.Path("target/python-wheels", group).glob("*.whl")):
+            with zipfile.ZipFile(wheel) as files:
+                for info in files.infolist():  # the wheels' own dates: the same archive each build
+                    archive.writestr(info, files.read(info), zipfile.ZIP_DEFLATED)
+                    top = info.filename.split("/")[0]
+                    if not top.endswith((".dist-info", ".data")):
+                        modules.add(top.removesuffix(".py"))
+    # `# imports: a, b` in the list: modules outside the group that need it (zoneinfo → tzdata).
+    for line in spec.read_text().splitlines():
+        if m := re.match(r"#\s*imports:\s*(.+)", line):
+            modules.update(name.strip() for name in m.group(1).split(","))
+    blob = data.getvalue()
+    name = f"{group}-{hashlib.sha256(blob).hexdigest()[:16]}.zip"
+    (out / name).write_bytes(blob)
+    groups[group] = {"file": f"python-packages/{name}", "bytes": len(blob), "modules": sorted(modules)}
+(out.parent / "python-packages.json").write_text(json.dumps(groups, indent=1))
 PY
 }
 

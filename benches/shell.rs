@@ -107,6 +107,31 @@ async fn main() {
         );
     }
 
+    // What the service worker downloads at install, and the package groups it caches later.
+    let sw = std::fs::read_to_string(dist.join("sw.js")).unwrap();
+    let list = sw
+        .lines()
+        .find_map(|l| l.strip_prefix("const PRECACHE = "))
+        .and_then(|l| l.strip_suffix(';'))
+        .expect("sw.js lists its files");
+    let files: Vec<(String, u64)> = serde_json::from_str(list).unwrap();
+    let bytes: u64 = files.iter().map(|(_, size)| size).sum();
+    println!(
+        "Offline copy at install: {} files, {:.1} MB (budget 20 MB)",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+    let groups: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(dist.join("python-packages.json")).unwrap())
+            .unwrap();
+    println!("Python package groups, each downloaded when a program first imports it:");
+    for (group, info) in groups {
+        println!(
+            "  {group:<44} {:>10}",
+            kb(info["bytes"].as_u64().unwrap() as usize)
+        );
+    }
+
     // The static twin: the roadmap exactly as the app rendered it, with the same stylesheet.
     let site = StaticServer::start(dist.clone(), "/");
     let b = Browser::start().await;

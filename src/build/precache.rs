@@ -6,6 +6,11 @@ use std::fmt::Write;
 
 pub const SERVICE_WORKER: &str = "sw.js";
 
+/// Where the groups of shipped Python packages live: cached when a program first imports one
+/// (by the service worker, named by their content), not at install, so a first visit doesn't
+/// download them all.
+pub const ON_DEMAND: &str = "python-packages/";
+
 /// One file of the build, by its path relative to the build folder (with `/` separators).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteFile {
@@ -18,7 +23,7 @@ pub struct SiteFile {
 pub fn service_worker(template: &str, entries: &[SiteFile]) -> String {
     let mut files: Vec<&SiteFile> = entries
         .iter()
-        .filter(|e| e.path != SERVICE_WORKER)
+        .filter(|e| e.path != SERVICE_WORKER && !e.path.starts_with(ON_DEMAND))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut fingerprint = String::new();
@@ -28,7 +33,7 @@ pub fn service_worker(template: &str, entries: &[SiteFile]) -> String {
         list.push(serde_json::json!([file.path, file.bytes.len()]));
     }
     format!(
-        "const VERSION = \"{:016x}\";\nconst PRECACHE = {};\nconst SYNC_PATH = \"{}\";\n\n{template}",
+        "const VERSION = \"{:016x}\";\nconst PRECACHE = {};\nconst SYNC_PATH = \"{}\";\nconst ON_DEMAND = \"{ON_DEMAND}\";\n\n{template}",
         fnv1a(fingerprint.as_bytes()),
         serde_json::Value::Array(list),
         crate::worker::protocol::SYNC_PATH,
@@ -47,11 +52,12 @@ mod tests {
     }
 
     #[test]
-    fn lists_every_file_but_itself_and_versions_by_content() {
+    fn lists_every_file_but_itself_and_package_groups_and_versions_by_content() {
         let build = [
             entry("index.html", "<html>"),
             entry("sw.js", "old"),
             entry("lessons/a.json", "{}"),
+            entry("python-packages/testing-0123456789abcdef.zip", "PK"),
         ];
         let sw = service_worker("// template", &build);
         assert!(

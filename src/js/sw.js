@@ -5,7 +5,8 @@
 // src/worker/protocol.rs); this file is the template.
 
 const CACHE = `pyroad-${VERSION}`;
-// Packages fetched from Pyodide's package index are kept here once downloaded.
+// Packages fetched from Pyodide's package index, and the groups of packages shipped with the
+// site (ON_DEMAND, named by their content), are kept here once downloaded.
 const PACKAGES = "pyroad-packages";
 
 self.addEventListener("install", (event) => {
@@ -48,6 +49,10 @@ self.addEventListener("fetch", (event) => {
     if (url.hostname === "cdn.jsdelivr.net" && url.pathname.startsWith("/pyodide/")) {
       event.respondWith(cacheFirst(PACKAGES, request));
     }
+    return;
+  }
+  if (url.pathname.startsWith(new URL(ON_DEMAND, self.registration.scope).pathname)) {
+    event.respondWith(cacheFirst(PACKAGES, request));
     return;
   }
   // Every page of the course is index.html: routes live in the URL fragment.

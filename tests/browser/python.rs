@@ -54,7 +54,7 @@ async fn check(b: &Browser) {
 async fn finished(b: &Browser, secs: u64) -> String {
     b.wait_until_secs(
         "(() => { const n = document.querySelector('.exercise .console-note'); \
-         return n && n.textContent !== 'Running…' && !n.textContent.startsWith('Waiting'); })()",
+         return n && n.textContent !== 'Running…' && !/^(Waiting|Downloading)/.test(n.textContent); })()",
         secs,
     )
     .await;
@@ -290,6 +290,16 @@ async fn input_pauses_the_program_until_the_learner_answers() {
             .await
             .as_deref(),
         Some("A red dot")
+    );
+
+    // pytest ships with the site: a program runs a test file with it.
+    type_code(&b, r"import pathlib, pytest; pathlib.Path('test_sum.py').write_text('def test_sum():\n    assert sum([1, 2]) == 3\n'); print('exit', int(pytest.main(['-q', '-p', 'no:cacheprovider', 'test_sum.py'])))").await;
+    check(&b).await;
+    finished(&b, 60).await;
+    let output = b.text(".exercise .console .output").await;
+    assert!(
+        output.contains("1 passed") && output.contains("exit 0"),
+        "{output}"
     );
 
     // Async code: asyncio.run() (JSPI), and top-level await as in a notebook.
