@@ -1,0 +1,322 @@
+//! The `::: exercise`, `::: choice` and `::: predict` blocks: their items sorted into fields,
+//! checked, and built into lesson blocks.
+
+use super::items::{Item, is_list, top_level_items};
+use super::render::{callout_events, static_code_html};
+use super::{BLOCK_KINDS, LessonParser};
+use crate::build::highlight::python_html;
+use crate::model::course::is_valid_id;
+use crate::model::lesson::{Block, ChoiceOption, Compare, Exercise, Question, TestStyle, Tests};
+use pulldown_cmark::{CowStr, Event};
+use std::collections::BTreeMap;
+
+/// Fields of a block collected while walking its items.
+#[derive(Default)]
+struct Fields {
+    title: Option<String>,
+    prompt: Vec<Event<'static>>,
+    code: BTreeMap<&'static str, (String, usize, String)>,
+    hints: Vec<String>,
+    explanation: Option<String>,
+    options: Option<Vec<ChoiceOption>>,
+}
+
+impl LessonParser<'_> {
+    pub(super) fn container(
+        &mut self,
+        kind: &str,
+        id: Option<&str>,
+        line: usize,
+        body_line: usize,
+        body: &str,
+    ) -> Option<Block> {
+        if !matches!(kind, "exercise" | "choice" | "predict") {
+            self.error(
+                line,
+                format!("unknown block `{kind}`: expected {BLOCK_KINDS}"),
+            );
+            return None;
+        }
+        let Some(id) = id else {
+            self.error(
+                line,
+                format!("`::: {kind}` needs an id, like `::: {kind} my-{kind}`"),
+            );
+            return None;
+        };
+        if !is_valid_id(id) {
+            self.error(
+                line,
+                format!("block id `{id}`: use lowercase letters, digits and `-`"),
+            );
+        }
+        if let Some(first) = self.block_ids.get(id) {
+            let first = *first;
+            self.error(
+                line,
+                format!("duplicate id `{id}`: already used on line {first}"),
+            );
+        } else {
+            self.block_ids.insert(id.to_owned(), line);
+        }
+        let fields = self.fields(kind, body, body_line);
+        let errors_before = self.errors.len();
+        let block = match kind {
+            "exercise" => self.exercise(id, line, fields),
+            "choice" => self.choice(id, line, fields),
+            _ => self.predict(id, line, fields),
+        };
+        (self.errors.len() == errors_before)
+            .then_some(block)
+            .flatten()
+    }
+
+    /// Walks a block's items, sorting them into fields; what is left is the prompt.
+    fn fields(&mut self, kind: &str, body: &str, body_line: usize) -> Fields {
+        let mut f = Fields::default();
+        for item in top_level_items(body, body_line) {
+            match item {
+                Item::Heading { text, .. }
+                    if kind == "exercise" && f.title.is_none() && f.prompt.is_empty() =>
+                {
+                    f.title = Some(text);
+                }
+                Item::Code { info, code, line } => {
+                    let mut words = info.split_whitespace();
+                    let (lang, role) = (words.next().unwrap_or(""), words.next());
+                    let field = match (kind, lang, role) {
+                        ("exercise", "python", Some(r @ ("starter" | "tests" | "solution" | "compare"))) => {
+                            Some(r)
+                        }
+                        ("predict", "python", None) => Some("code"),
+                        ("predict", "output", None) => Some("output"),
+                        _ => None,
+                    };
+                    match field {
+                        Some(name) => {
+                            let name: &'static str = match name {
+                                "starter" => "starter",
+                                "tests" => "tests",
+                                "solution" => "solution",
+                                "compare" => "compare",
+                                "code" => "code",
+                                _ => "output",
+                            };
+                            if let Some((_, first, _)) = f.code.get(name) {
+                                let first = *first;
+                                self.error(line, format!("a second `{name}` code block: the first is on line {first}"));
+                            } else {
+                                f.code.insert(name, (code, line, info));
+                            }
+                        }
+                        None => {
+                            let block = self.code_block(&info, code, line);
+                            f.prompt.push(Event::Html(CowStr::from(static_code_html(&block))));
+                        }
+                    }
+                }
+                Item::Marked { word, body, line } => match (word.as_str(), kind) {
+                    ("HINT", "exercise") => {
+                        let html = self.markdown_html(&body, line + 1);
+                        f.hints.push(html);
+                    }
+                    ("EXPLAIN", "choice" | "predict") => {
+                        if f.explanation.is_some() {
+                            self.error(line, "a second `[!EXPLAIN]`: give one explanation per question");
+                        }
+                        f.explanation = Some(self.markdown_html(&body, line + 1));
+                    }
+                    _ => self.error(
+                        line,
+                        format!("`[!{word}]` doesn't belong in a `{kind}` block (exercises take [!HINT], questions [!EXPLAIN])"),
+                    ),
+                },
+                Item::TaskList { options, line } if kind == "choice" => {
+                    if f.options.is_some() {
+                        self.error(line, "a question has one list of options");
+                    }
+                    let options = options
+                        .into_iter()
+                        .map(|(correct, events)| {
+                            let owned: Vec<Event<'static>> = events.into_iter().map(Event::into_static).collect();
+                            ChoiceOption {
+                                html: self.render(owned).trim().to_owned(),
+                                correct,
+                            }
+                        })
+                        .collect();
+                    f.options = Some(options);
+                }
+                Item::TaskList { options, .. } => {
+                    let events = self.render_task_list(options);
+                    f.prompt.extend(events.into_iter().map(Event::into_static));
+                }
+                Item::Other { events, line } if kind == "choice" && is_list(&events) && f.options.is_none() => {
+                    self.error(line, "each option starts with `[ ]` (wrong) or `[x]` (right), like `- [x] a list`");
+                }
+                Item::Callout { kind, events } => {
+                    f.prompt.extend(callout_events(kind, events).into_iter().map(Event::into_static));
+                }
+                Item::Heading { events, .. } | Item::Other { events, .. } => {
+                    f.prompt.extend(events.into_iter().map(Event::into_static));
+                }
+            }
+        }
+        f
+    }
+
+    fn prompt(&mut self, f: &mut Fields, kind: &str, line: usize) -> String {
+        if f.prompt.is_empty() {
+            self.error(
+                line,
+                format!("this `{kind}` block has no prompt: say what the learner should do"),
+            );
+        }
+        self.render(std::mem::take(&mut f.prompt))
+    }
+
+    fn required_code(
+        &mut self,
+        f: &mut Fields,
+        name: &str,
+        line: usize,
+        how: &str,
+    ) -> Option<(String, usize, String)> {
+        let found = f.code.remove(name);
+        if found.is_none() {
+            self.error(line, how.to_owned());
+        }
+        found
+    }
+
+    fn exercise(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
+        let prompt_html = self.prompt(&mut f, "exercise", line);
+        let tests = self.required_code(
+            &mut f,
+            "tests",
+            line,
+            &format!("exercise `{id}` has no tests: add a ```python tests block with asserts or unittest.TestCase classes"),
+        );
+        let solution = self.required_code(
+            &mut f,
+            "solution",
+            line,
+            &format!("exercise `{id}` has no reference solution: add a ```python solution block"),
+        );
+        if let Some((code, tline, _)) = &tests
+            && code.trim().is_empty()
+        {
+            self.error(*tline, format!("exercise `{id}` has an empty tests block"));
+        }
+        let starter = f
+            .code
+            .remove("starter")
+            .map(|(c, _, _)| c)
+            .unwrap_or_default();
+        let compare = f
+            .code
+            .remove("compare")
+            .and_then(|(generator, cline, info)| {
+                let function = info.split_whitespace().nth(2).unwrap_or("");
+                let is_name = !function.is_empty()
+                    && !function.starts_with(|c: char| c.is_ascii_digit())
+                    && function.chars().all(|c| c.is_alphanumeric() || c == '_');
+                if !is_name {
+                    self.error(
+                        cline,
+                        "name the function to compare: ```python compare my_function",
+                    );
+                    return None;
+                }
+                if !generator.contains("def cases(") {
+                    self.error(
+                        cline,
+                        "a compare block defines `def cases(rng):` that yields argument tuples",
+                    );
+                }
+                Some(Compare {
+                    function: function.to_owned(),
+                    generator,
+                })
+            });
+        let (tests, _, _) = tests?;
+        let (solution, _, _) = solution?;
+        Some(Block::Exercise(Exercise {
+            id: id.to_owned(),
+            title: f.title,
+            prompt_html,
+            starter,
+            tests: Tests {
+                style: TestStyle::detect(&tests),
+                code: tests,
+            },
+            hints: f.hints,
+            solution_html: python_html(&solution),
+            solution,
+            compare,
+        }))
+    }
+
+    fn choice(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
+        let prompt_html = self.prompt(&mut f, "choice", line);
+        let explanation_html = self.explanation(&mut f, id, line);
+        let Some(options) = f.options else {
+            self.error(
+                line,
+                format!("question `{id}` has no options: add a list of `- [ ]` / `- [x]` items"),
+            );
+            return None;
+        };
+        if options.len() < 2 {
+            self.error(line, format!("question `{id}` needs at least two options"));
+        }
+        let correct = options.iter().filter(|o| o.correct).count();
+        if correct == 0 {
+            self.error(
+                line,
+                format!("quiz `{id}` has no correct answer: mark at least one option with [x]"),
+            );
+        }
+        Some(Block::Question(Question::Choice {
+            id: id.to_owned(),
+            prompt_html,
+            multiple: correct > 1,
+            options,
+            explanation_html: explanation_html?,
+        }))
+    }
+
+    fn predict(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
+        let prompt_html = self.prompt(&mut f, "predict", line);
+        let explanation_html = self.explanation(&mut f, id, line);
+        let code = self.required_code(
+            &mut f,
+            "code",
+            line,
+            &format!("question `{id}` has no ```python block to predict"),
+        );
+        let output = self.required_code(
+            &mut f,
+            "output",
+            line,
+            &format!("question `{id}` has no ```output block with what the code prints"),
+        );
+        let (code, code_line, info) = code?;
+        let (expected, _, _) = output?;
+        Some(Block::Question(Question::Predict {
+            id: id.to_owned(),
+            prompt_html,
+            code: self.code_block(&info, code, code_line),
+            expected,
+            explanation_html: explanation_html?,
+        }))
+    }
+
+    fn explanation(&mut self, f: &mut Fields, id: &str, line: usize) -> Option<String> {
+        let explanation = f.explanation.take();
+        if explanation.is_none() {
+            self.error(line, format!("question `{id}` has no explanation: add a `> [!EXPLAIN]` quote saying why the answer is right"));
+        }
+        explanation
+    }
+}

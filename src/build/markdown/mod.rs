@@ -1,0 +1,343 @@
+//! Markdown → lesson blocks: the lesson format described in `content/AUTHORING.md`.
+//!
+//! A lesson file is split into Markdown segments and `::: kind id` … `:::` blocks by a line
+//! scanner (so line numbers stay exact), then each part is parsed with pulldown-cmark and its
+//! top-level items are interpreted: prose, code, callouts, exercise fields, quiz options.
+
+mod blocks;
+mod fence;
+mod items;
+mod render;
+mod segments;
+
+use self::items::top_level_items;
+use self::segments::{Segment, split_segments};
+use crate::build::error::ContentError;
+use crate::model::lesson::Lesson;
+use std::collections::{BTreeMap, BTreeSet};
+
+const BLOCK_KINDS: &str = "`exercise`, `choice` or `predict`";
+
+/// Parses one lesson file. `file` is the path used in error messages.
+pub fn parse_lesson(id: &str, file: &str, source: &str) -> Result<Lesson, Vec<ContentError>> {
+    let mut parser = LessonParser {
+        file,
+        errors: Vec::new(),
+        slugs: BTreeSet::new(),
+        block_ids: BTreeMap::new(),
+    };
+    let mut blocks = Vec::new();
+    for segment in split_segments(source, &mut parser) {
+        match segment {
+            Segment::Markdown { line, text } => {
+                let items = top_level_items(text, line);
+                blocks.extend(parser.prose_blocks(items));
+            }
+            Segment::Container {
+                kind,
+                id,
+                line,
+                body_line,
+                body,
+            } => {
+                if let Some(block) = parser.container(kind, id, line, body_line, body) {
+                    blocks.push(block);
+                }
+            }
+        }
+    }
+    if parser.errors.is_empty() {
+        Ok(Lesson {
+            id: id.to_owned(),
+            blocks,
+        })
+    } else {
+        Err(parser.errors)
+    }
+}
+
+struct LessonParser<'f> {
+    file: &'f str,
+    errors: Vec<ContentError>,
+    /// Heading ids used so far in this lesson, to keep anchors unique.
+    slugs: BTreeSet<String>,
+    /// Block id → line where it was first used.
+    block_ids: BTreeMap<String, usize>,
+}
+
+impl LessonParser<'_> {
+    fn error(&mut self, line: usize, message: impl Into<String>) {
+        self.errors
+            .push(ContentError::new(self.file, line, message));
+    }
+}
+
+/// A Python name such as `KeyError`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::lesson::{Block, CalloutKind, Question, TestStyle};
+
+    fn parse(src: &str) -> Lesson {
+        parse_lesson("l", "content/s/l.md", src).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn errors(src: &str) -> Vec<String> {
+        parse_lesson("l", "content/s/l.md", src)
+            .expect_err("should fail")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const EXERCISE: &str = "Intro *text*.
+
+::: exercise sum-evens
+### Add evens
+Write `sum_evens`.
+
+```python starter
+def sum_evens(xs):
+    ...
+```
+
+```python tests
+assert sum_evens([1, 2]) == 2
+```
+
+```python solution
+def sum_evens(xs):
+    return sum(x for x in xs if x % 2 == 0)
+```
+
+> [!HINT]
+> Use `%`.
+
+> [!HINT]
+> Loop.
+:::
+
+After.
+";
+
+    #[test]
+    fn prose_code_and_callouts_become_blocks() {
+        let lesson = parse(
+            "## Why\n\nSome **bold**, a [link](https://docs.python.org), `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python shared timeout=3 raises=KeyError\nprint(1)\n```\n\n> [!TIP]\n> Try it.\n\n```text\n<raw>\n```\n",
+        );
+        let [
+            Block::Prose { html },
+            Block::Code(py),
+            Block::Callout { kind, html: tip },
+            Block::Code(text),
+        ] = lesson.blocks.as_slice()
+        else {
+            panic!("{:#?}", lesson.blocks)
+        };
+        assert!(html.contains("<h2 id=\"why\">Why</h2>"));
+        assert!(html.contains("<table>") && html.contains("<code>code</code>"));
+        assert!(py.runnable && py.shared && py.timeout_secs == Some(3));
+        assert_eq!(py.raises.as_deref(), Some("KeyError"));
+        assert_eq!(py.namespace("intro").as_deref(), Some("lesson:intro"));
+        assert_eq!(text.namespace("intro"), None);
+        assert_eq!(py.code, "print(1)");
+        assert!(py.html.contains("tok-builtin"));
+        assert_eq!(*kind, CalloutKind::Tip);
+        assert!(tip.contains("Try it."));
+        assert!(!text.runnable);
+        assert_eq!(text.html, "&lt;raw&gt;");
+    }
+
+    #[test]
+    fn exercise_fields_are_parsed() {
+        let lesson = parse(EXERCISE);
+        assert_eq!(lesson.blocks.len(), 3);
+        let Block::Exercise(ex) = &lesson.blocks[1] else {
+            panic!()
+        };
+        assert_eq!(ex.id, "sum-evens");
+        assert_eq!(ex.title.as_deref(), Some("Add evens"));
+        assert!(ex.prompt_html.contains("<code>sum_evens</code>"));
+        assert_eq!(ex.starter, "def sum_evens(xs):\n    ...");
+        assert_eq!(ex.tests.style, TestStyle::Asserts);
+        assert!(ex.solution.contains("return sum"));
+        assert_eq!(ex.hints.len(), 2);
+        assert!(ex.hints[0].contains("<code>%</code>"));
+        assert!(lesson.has_python());
+    }
+
+    #[test]
+    fn compare_blocks_name_a_function_and_define_cases() {
+        let block = "```python compare sum_evens\ndef cases(rng):\n    yield ([1, 2],)\n```\n\n";
+        let lesson =
+            parse(&EXERCISE.replace("> [!HINT]\n> Use", &format!("{block}> [!HINT]\n> Use")));
+        let compare = lesson.exercises().next().unwrap().compare.clone().unwrap();
+        assert_eq!(compare.function, "sum_evens");
+        assert!(compare.generator.starts_with("def cases(rng):"));
+        let nameless = EXERCISE.replace(
+            "> [!HINT]\n> Use",
+            &format!("{}> [!HINT]\n> Use", block.replace(" sum_evens", "")),
+        );
+        assert!(
+            errors(&nameless)
+                .iter()
+                .any(|e| e.contains("name the function to compare"))
+        );
+    }
+
+    #[test]
+    fn unittest_classes_are_accepted_as_tests() {
+        let src = EXERCISE.replace(
+            "assert sum_evens([1, 2]) == 2",
+            "import unittest\nclass T(unittest.TestCase):\n    def test_it(self):\n        self.assertEqual(sum_evens([2]), 2)",
+        );
+        let lesson = parse(&src);
+        assert_eq!(
+            lesson.exercises().next().unwrap().tests.style,
+            TestStyle::Unittest
+        );
+    }
+
+    #[test]
+    fn choice_questions_single_and_multiple() {
+        let lesson = parse(
+            "::: choice one\nPick one.\n\n- [ ] a\n- [x] `b`\n\n> [!EXPLAIN]\n> Because.\n:::\n\n::: choice many\nPick all.\n\n- [x] a\n- [x] b\n- [ ] c\n\n> [!EXPLAIN]\n> Both.\n:::\n",
+        );
+        let qs: Vec<_> = lesson.questions().collect();
+        let Question::Choice {
+            options,
+            multiple,
+            explanation_html,
+            ..
+        } = qs[0]
+        else {
+            panic!()
+        };
+        assert!(!multiple);
+        assert_eq!(options.len(), 2);
+        assert!(options[1].correct && options[1].html.contains("<code>b</code>"));
+        assert!(explanation_html.contains("Because."));
+        let Question::Choice { multiple, .. } = qs[1] else {
+            panic!()
+        };
+        assert!(multiple);
+    }
+
+    #[test]
+    fn predict_questions() {
+        let lesson = parse(
+            "::: predict p\nWhat prints?\n\n```python\nprint(2 + 2)\n```\n\n```output\n4\n```\n\n> [!EXPLAIN]\n> Sums.\n:::\n",
+        );
+        let Some(Question::Predict { code, expected, .. }) = lesson.questions().next() else {
+            panic!()
+        };
+        assert_eq!(code.code, "print(2 + 2)");
+        assert_eq!(expected, "4");
+    }
+
+    #[test]
+    fn colons_inside_code_fences_are_not_blocks() {
+        let lesson = parse("```text\n::: exercise nope\n:::\n```\n");
+        assert!(matches!(&lesson.blocks[0], Block::Code(c) if c.code.contains("::: exercise")));
+    }
+
+    #[test]
+    fn broken_lessons_name_file_and_line() {
+        assert_eq!(
+            errors("Intro\n\n::: video intro\nx\n:::\n"),
+            ["content/s/l.md:3: unknown block `video`: expected `exercise`, `choice` or `predict`"]
+        );
+        let no_correct =
+            errors("a\n::: choice q\nPick.\n\n- [ ] a\n- [ ] b\n\n> [!EXPLAIN]\n> x\n:::\n");
+        assert_eq!(
+            no_correct,
+            ["content/s/l.md:2: quiz `q` has no correct answer: mark at least one option with [x]"]
+        );
+        let src = EXERCISE.replace("```python tests\nassert sum_evens([1, 2]) == 2\n```\n", "");
+        let e = errors(&src);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("content/s/l.md:3: exercise `sum-evens` has no tests"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn structural_mistakes_are_reported() {
+        let dup = format!("{EXERCISE}\n{}", &EXERCISE[EXERCISE.find(":::").unwrap()..]);
+        assert!(
+            errors(&dup)
+                .iter()
+                .any(|e| e.contains(":30: duplicate id `sum-evens`: already used on line 3")),
+            "{:?}",
+            errors(&dup)
+        );
+        assert!(
+            errors("::: choice q\nx\n")
+                .iter()
+                .any(|e| e.contains(":1: `::: choice` is never closed"))
+        );
+        assert!(
+            errors("x\n:::\n")
+                .iter()
+                .any(|e| e.contains(":2: `:::` closes a block"))
+        );
+        assert!(
+            errors("::: exercise a\n::: choice b\n:::\n")
+                .iter()
+                .any(|e| e.contains(":2: blocks can't nest"))
+        );
+        assert!(
+            errors("# Title\n")
+                .iter()
+                .any(|e| e.contains(":1: the lesson title comes from course.toml"))
+        );
+        assert!(
+            errors("> [!HINT]\n> x\n")
+                .iter()
+                .any(|e| e.contains(":1: `[!HINT]` is not a callout here"))
+        );
+        assert!(
+            errors("```python fast\nx\n```\n")
+                .iter()
+                .any(|e| e.contains(":1: unknown option `fast`"))
+        );
+        assert!(
+            errors("```python raises=\"an error\"\nx\n```\n")
+                .iter()
+                .any(|e| e.contains(":1: `raises=\"an`: name the exception"))
+        );
+        assert!(
+            errors("::: choice q\nPick.\n\n- a\n- b\n\n> [!EXPLAIN]\n> x\n:::\n")
+                .iter()
+                .any(|e| e.contains(":4: each option starts with"))
+        );
+        assert!(
+            errors("::: predict q\nWhat?\n\n```python\nprint(1)\n```\n:::\n")
+                .iter()
+                .any(|e| e.contains("no ```output block"))
+        );
+        assert!(
+            errors("::: exercise\n:::\n")
+                .iter()
+                .any(|e| e.contains(":1: `::: exercise` needs an id"))
+        );
+    }
+
+    #[test]
+    fn heading_anchors_stay_unique() {
+        let lesson = parse("## Recap\n\n## Recap\n");
+        let Block::Prose { html } = &lesson.blocks[0] else {
+            panic!()
+        };
+        assert!(html.contains("id=\"recap\"") && html.contains("id=\"recap-2\""));
+    }
+}
