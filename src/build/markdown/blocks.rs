@@ -3,19 +3,67 @@
 
 use super::items::{Item, is_list, top_level_items};
 use super::render::{callout_events, static_code_html};
-use super::{BLOCK_KINDS, LessonParser};
+use super::{BLOCK_KINDS, LessonParser, is_identifier};
 use crate::build::highlight::python_html;
 use crate::model::course::is_valid_id;
 use crate::model::lesson::{Block, ChoiceOption, Compare, Exercise, Question, TestStyle, Tests};
 use pulldown_cmark::{CowStr, Event};
 use std::collections::BTreeMap;
 
+/// What a fenced code block is for, inside a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Starter,
+    Tests,
+    Solution,
+    Compare,
+    /// A predict question's program.
+    Code,
+    /// What a predict question's program prints.
+    Output,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Starter => "starter",
+            Self::Tests => "tests",
+            Self::Solution => "solution",
+            Self::Compare => "compare",
+            Self::Code => "code",
+            Self::Output => "output",
+        }
+    }
+
+    /// The role of a fence with info string `info` inside a `kind` block, if it has one.
+    fn of(kind: &str, info: &str) -> Option<Self> {
+        let mut words = info.split_whitespace();
+        match (kind, words.next().unwrap_or(""), words.next()) {
+            ("exercise", "python", Some(role)) => {
+                [Self::Starter, Self::Tests, Self::Solution, Self::Compare]
+                    .into_iter()
+                    .find(|r| r.name() == role)
+            }
+            ("predict", "python", None) => Some(Self::Code),
+            ("predict", "output", None) => Some(Self::Output),
+            _ => None,
+        }
+    }
+}
+
+/// A fenced code block with the line it starts on and its info string.
+struct Fenced {
+    code: String,
+    line: usize,
+    info: String,
+}
+
 /// Fields of a block collected while walking its items.
 #[derive(Default)]
 struct Fields {
     title: Option<String>,
     prompt: Vec<Event<'static>>,
-    code: BTreeMap<&'static str, (String, usize, String)>,
+    code: BTreeMap<Role, Fenced>,
     hints: Vec<String>,
     explanation: Option<String>,
     options: Option<Vec<ChoiceOption>>,
@@ -82,31 +130,13 @@ impl LessonParser<'_> {
                     f.title = Some(text);
                 }
                 Item::Code { info, code, line } => {
-                    let mut words = info.split_whitespace();
-                    let (lang, role) = (words.next().unwrap_or(""), words.next());
-                    let field = match (kind, lang, role) {
-                        ("exercise", "python", Some(r @ ("starter" | "tests" | "solution" | "compare"))) => {
-                            Some(r)
-                        }
-                        ("predict", "python", None) => Some("code"),
-                        ("predict", "output", None) => Some("output"),
-                        _ => None,
-                    };
-                    match field {
-                        Some(name) => {
-                            let name: &'static str = match name {
-                                "starter" => "starter",
-                                "tests" => "tests",
-                                "solution" => "solution",
-                                "compare" => "compare",
-                                "code" => "code",
-                                _ => "output",
-                            };
-                            if let Some((_, first, _)) = f.code.get(name) {
-                                let first = *first;
+                    match Role::of(kind, &info) {
+                        Some(role) => {
+                            if let Some(first) = f.code.get(&role) {
+                                let (first, name) = (first.line, role.name());
                                 self.error(line, format!("a second `{name}` code block: the first is on line {first}"));
                             } else {
-                                f.code.insert(name, (code, line, info));
+                                f.code.insert(role, Fenced { code, line, info });
                             }
                         }
                         None => {
@@ -148,7 +178,7 @@ impl LessonParser<'_> {
                     f.options = Some(options);
                 }
                 Item::TaskList { options, .. } => {
-                    let events = self.render_task_list(options);
+                    let events = Self::render_task_list(options);
                     f.prompt.extend(events.into_iter().map(Event::into_static));
                 }
                 Item::Other { events, line } if kind == "choice" && is_list(&events) && f.options.is_none() => {
@@ -178,11 +208,11 @@ impl LessonParser<'_> {
     fn required_code(
         &mut self,
         f: &mut Fields,
-        name: &str,
+        role: Role,
         line: usize,
         how: &str,
-    ) -> Option<(String, usize, String)> {
-        let found = f.code.remove(name);
+    ) -> Option<Fenced> {
+        let found = f.code.remove(&role);
         if found.is_none() {
             self.error(line, how.to_owned());
         }
@@ -193,35 +223,36 @@ impl LessonParser<'_> {
         let prompt_html = self.prompt(&mut f, "exercise", line);
         let tests = self.required_code(
             &mut f,
-            "tests",
+            Role::Tests,
             line,
             &format!("exercise `{id}` has no tests: add a ```python tests block with asserts or unittest.TestCase classes"),
         );
         let solution = self.required_code(
             &mut f,
-            "solution",
+            Role::Solution,
             line,
             &format!("exercise `{id}` has no reference solution: add a ```python solution block"),
         );
-        if let Some((code, tline, _)) = &tests
+        if let Some(Fenced {
+            code, line: tline, ..
+        }) = &tests
             && code.trim().is_empty()
         {
             self.error(*tline, format!("exercise `{id}` has an empty tests block"));
         }
         let starter = f
             .code
-            .remove("starter")
-            .map(|(c, _, _)| c)
+            .remove(&Role::Starter)
+            .map(|f| f.code)
             .unwrap_or_default();
-        let compare = f
-            .code
-            .remove("compare")
-            .and_then(|(generator, cline, info)| {
+        let compare = f.code.remove(&Role::Compare).and_then(
+            |Fenced {
+                 code: generator,
+                 line: cline,
+                 info,
+             }| {
                 let function = info.split_whitespace().nth(2).unwrap_or("");
-                let is_name = !function.is_empty()
-                    && !function.starts_with(|c: char| c.is_ascii_digit())
-                    && function.chars().all(|c| c.is_alphanumeric() || c == '_');
-                if !is_name {
+                if !is_identifier(function) {
                     self.error(
                         cline,
                         "name the function to compare: ```python compare my_function",
@@ -238,9 +269,10 @@ impl LessonParser<'_> {
                     function: function.to_owned(),
                     generator,
                 })
-            });
-        let (tests, _, _) = tests?;
-        let (solution, _, _) = solution?;
+            },
+        );
+        let tests = tests?.code;
+        let solution = solution?.code;
         Some(Block::Exercise(Exercise {
             id: id.to_owned(),
             title: f.title,
@@ -291,18 +323,22 @@ impl LessonParser<'_> {
         let explanation_html = self.explanation(&mut f, id, line);
         let code = self.required_code(
             &mut f,
-            "code",
+            Role::Code,
             line,
             &format!("question `{id}` has no ```python block to predict"),
         );
         let output = self.required_code(
             &mut f,
-            "output",
+            Role::Output,
             line,
             &format!("question `{id}` has no ```output block with what the code prints"),
         );
-        let (code, code_line, info) = code?;
-        let (expected, _, _) = output?;
+        let Fenced {
+            code,
+            line: code_line,
+            info,
+        } = code?;
+        let expected = output?.code;
         Some(Block::Question(Question::Predict {
             id: id.to_owned(),
             prompt_html,

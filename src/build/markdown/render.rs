@@ -50,7 +50,7 @@ impl LessonParser<'_> {
                 Item::Heading { events, .. } | Item::Other { events, .. } => prose.extend(events),
                 Item::TaskList { options, .. } => {
                     // A task list in prose is just a checklist.
-                    prose.extend(self.render_task_list(options));
+                    prose.extend(Self::render_task_list(options));
                 }
             }
         }
@@ -58,10 +58,7 @@ impl LessonParser<'_> {
         blocks
     }
 
-    pub(super) fn render_task_list<'a>(
-        &mut self,
-        options: Vec<(bool, Vec<Event<'a>>)>,
-    ) -> Vec<Event<'a>> {
+    pub(super) fn render_task_list<'a>(options: Vec<(bool, Vec<Event<'a>>)>) -> Vec<Event<'a>> {
         let mut events = vec![Event::Start(Tag::List(None))];
         for (checked, item) in options {
             events.push(Event::Start(Tag::Item));
@@ -130,7 +127,7 @@ impl LessonParser<'_> {
                 } => {
                     events.extend(callout_events(kind, inner));
                 }
-                Item::TaskList { options, .. } => events.extend(self.render_task_list(options)),
+                Item::TaskList { options, .. } => events.extend(Self::render_task_list(options)),
                 Item::Heading { events: e, .. } | Item::Other { events: e, .. } => events.extend(e),
             }
         }
