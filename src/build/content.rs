@@ -4,9 +4,9 @@
 use crate::build::error::{ContentError, line_of};
 use crate::build::fnv1a;
 use crate::build::markdown::parse_lesson;
+use crate::build::search_index;
 use crate::model::course::{Course, LessonInfo, Stage, Topic, is_valid_id};
 use crate::model::lesson::Lesson;
-use crate::web::search::SearchIndex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -279,7 +279,7 @@ fn stray_lesson_files(dir: &Path, expected: &BTreeSet<PathBuf>) -> Vec<String> {
 /// The search index as JSON. It depends only on the lessons and the roadmap, so `load` (for the
 /// hash in the file name) and `write_site` build the same bytes.
 fn search_json(course: &Course, lessons: &[Lesson]) -> String {
-    serde_json::to_string(&SearchIndex::build(course, lessons))
+    serde_json::to_string(&search_index::build(course, lessons))
         .expect("the search index serializes")
 }
 

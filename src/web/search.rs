@@ -1,7 +1,8 @@
 //! Offline full-text search over the whole course.
 //!
 //! The index is the plain text of every lesson, split at its headings. It is built with the
-//! content, written next to the lesson files and fetched the first time search opens. A query is
+//! content (`crate::build::search_index`), written next to the lesson files and fetched the
+//! first time search opens; this half, the queries, runs in the browser. A query is
 //! a linear scan of it: the course is about 50 lessons (~170 KB of text), and a release build
 //! answers a query over all of it in about a millisecond natively, even on a slow, busy machine,
 //! so an inverted index would only add weight.
@@ -9,10 +10,7 @@
 //! Words are runs of letters and digits, so `sum_evens` is the two words `sum` and `evens`, and
 //! punctuation in a query is ignored.
 
-use crate::model::course::Course;
-use crate::model::lesson::{Block, Lesson, Question};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// About how long a snippet is, in bytes.
 const SNIPPET_LEN: usize = 160;
@@ -27,25 +25,26 @@ pub struct SearchIndex {
     lessons: Vec<Entry>,
 }
 
+/// One lesson in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Entry {
-    id: String,
-    title: String,
+pub struct Entry {
+    pub id: String,
+    pub title: String,
     /// "Stage title › Topic title".
-    place: String,
-    sections: Vec<Section>,
+    pub place: String,
+    pub sections: Vec<Section>,
 }
 
 /// A lesson's text from one heading to the next; the text before the first heading has none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Section {
+pub struct Section {
     /// The heading's `id` attribute, to link to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    anchor: Option<String>,
+    pub anchor: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    heading: String,
+    pub heading: String,
     /// Prose, callouts, prompts and code as plain text, whitespace collapsed.
-    text: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,20 +61,8 @@ pub struct Hit {
 }
 
 impl SearchIndex {
-    /// `lessons` may come in any order; a lesson of the course without one is found by title.
-    pub fn build(course: &Course, lessons: &[Lesson]) -> Self {
-        let by_id: BTreeMap<&str, &Lesson> = lessons.iter().map(|l| (l.id.as_str(), l)).collect();
-        let lessons = course
-            .lessons()
-            .map(|r| Entry {
-                id: r.lesson.id.clone(),
-                title: r.lesson.title.clone(),
-                place: format!("{} › {}", r.stage.title, r.topic.title),
-                sections: by_id
-                    .get(r.lesson.id.as_str())
-                    .map_or_else(Vec::new, |l| sections(l)),
-            })
-            .collect();
+    /// The index of `lessons`, in course order (see `crate::build::search_index`).
+    pub fn new(lessons: Vec<Entry>) -> Self {
         Self { lessons }
     }
 
@@ -297,152 +284,12 @@ fn window(text: &str, (first, first_end): (usize, usize)) -> (usize, usize) {
     (start, end)
 }
 
-/// A lesson's searchable text, split into sections at its headings.
-fn sections(lesson: &Lesson) -> Vec<Section> {
-    let mut s = Sections(vec![Section::default()]);
-    for block in &lesson.blocks {
-        match block {
-            Block::Prose { html } | Block::Callout { html, .. } => s.html(html),
-            Block::Code(code) => s.text(&code.code),
-            Block::Exercise(e) => {
-                s.text(e.title.as_deref().unwrap_or_default());
-                s.html(&e.prompt_html);
-                // Not the tests or solution: a snippet must not give answers away.
-                s.text(&e.starter);
-            }
-            Block::Question(Question::Choice {
-                prompt_html,
-                options,
-                ..
-            }) => {
-                s.html(prompt_html);
-                options.iter().for_each(|o| s.html(&o.html));
-            }
-            Block::Question(Question::Predict {
-                prompt_html, code, ..
-            }) => {
-                s.html(prompt_html);
-                s.text(&code.code);
-            }
-        }
-    }
-    s.0.into_iter()
-        .map(|section| Section {
-            heading: squash(&section.heading),
-            text: squash(&section.text),
-            ..section
-        })
-        .filter(|section| section.anchor.is_some() || !section.text.is_empty())
-        .collect()
-}
-
-struct Sections(Vec<Section>);
-
-impl Sections {
-    fn current(&mut self) -> &mut String {
-        &mut self.0.last_mut().expect("there is always a section").text
-    }
-
-    fn text(&mut self, text: &str) {
-        let current = self.current();
-        current.push(' ');
-        current.push_str(text);
-    }
-
-    /// Adds the text of rendered HTML; each heading starts a section.
-    fn html(&mut self, html: &str) {
-        self.current().push(' ');
-        // A heading being read; it becomes a section at its closing tag.
-        let mut heading: Option<Section> = None;
-        let mut rest = html;
-        loop {
-            let (text, tag) = match rest.find('<') {
-                Some(lt) => {
-                    let end = rest[lt..].find('>').map_or(rest.len(), |gt| lt + gt + 1);
-                    (&rest[..lt], &rest[lt..end])
-                }
-                None => (rest, ""),
-            };
-            rest = &rest[text.len() + tag.len()..];
-            let target = match &mut heading {
-                Some(h) => &mut h.heading,
-                None => self.current(),
-            };
-            decode_entities(text, target);
-            if tag.is_empty() {
-                break;
-            }
-            let closing = tag.starts_with("</");
-            let name: String = tag
-                .trim_start_matches(['<', '/'])
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
-            let is_heading = matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-            if is_heading && !closing {
-                heading = Some(Section {
-                    anchor: attribute(tag, "id"),
-                    ..Section::default()
-                });
-            } else if is_heading {
-                self.0.extend(heading.take());
-            } else if !INLINE.contains(&name.as_str()) {
-                // Block boundaries separate words: `<p>a</p><p>b</p>` is "a b", not "ab".
-                target.push(' ');
-            }
-        }
-        self.0.extend(heading);
-    }
-}
-
-/// Tags that sit inside a word's line of text, so they don't separate words.
-const INLINE: &[&str] = &[
-    "a", "b", "code", "del", "em", "i", "s", "span", "strong", "sub", "sup",
-];
-
-/// The value of `name="…"` in an opening tag.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let len = tag[start..].find('"')?;
-    let mut value = String::new();
-    decode_entities(&tag[start..start + len], &mut value);
-    Some(value)
-}
-
-/// Appends `text` with the entities the renderers write turned back into characters.
-fn decode_entities(text: &str, out: &mut String) {
-    const ENTITIES: [(&str, char); 5] = [
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&amp;", '&'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-    ];
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let (c, len) = ENTITIES
-            .iter()
-            .find(|(entity, _)| rest.starts_with(entity))
-            .map_or(('&', 1), |(entity, c)| (*c, entity.len()));
-        out.push(c);
-        rest = &rest[len..];
-    }
-    out.push_str(rest);
-}
-
-/// Collapses every run of whitespace to one space, so snippets read as one line.
-fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::build::markdown::parse_lesson;
     use crate::model::course::tests::sample;
+    use crate::model::lesson::Lesson;
 
     /// The sample course (lessons A, B and C) with these lesson sources.
     fn index(a: &str, b: &str, c: &str) -> SearchIndex {
@@ -452,7 +299,7 @@ mod tests {
                 parse_lesson(id, &format!("{id}.md"), src).unwrap_or_else(|e| panic!("{e:?}"))
             })
             .collect();
-        SearchIndex::build(&sample(), &lessons)
+        crate::build::search_index::build(&sample(), &lessons)
     }
 
     fn ids(hits: &[Hit]) -> Vec<&str> {
@@ -525,7 +372,7 @@ mod tests {
         .iter()
         .map(|(id, src)| parse_lesson(id, "x.md", src).unwrap())
         .collect();
-        let i = SearchIndex::build(&course, &lessons);
+        let i = crate::build::search_index::build(&course, &lessons);
         assert_eq!(ids(&i.search("sorting", 10)), ["c", "b", "a"]);
 
         let i = index("word\n", "word word\n", "word\n");
@@ -618,10 +465,6 @@ mod tests {
             i.search("secret", 5).is_empty(),
             "explanations are not indexed"
         );
-
-        let mut out = String::new();
-        decode_entities("&amp;lt; &lt;&gt;&amp;&quot;&#39; & &copy;", &mut out);
-        assert_eq!(out, "&lt; <>&\"' & &copy;");
     }
 
     #[test]
@@ -668,7 +511,7 @@ mod tests {
     fn the_real_course_finds_functions_by_def() {
         let compiled = crate::build::content::load(std::path::Path::new("content"))
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let index = SearchIndex::build(&compiled.course, &compiled.lessons);
+        let index = crate::build::search_index::build(&compiled.course, &compiled.lessons);
         let hits = index.search("def", 100);
         assert!(ids(&hits).contains(&"functions"), "{:?}", ids(&hits));
         let hit = hits.iter().find(|h| h.lesson_id == "functions").unwrap();

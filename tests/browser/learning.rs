@@ -5,7 +5,6 @@
 use crate::support::{Browser, StaticServer, dist_dir};
 use pyroad::build::content::{self, Compiled};
 use pyroad::model::lesson::Question;
-use pyroad::web::search::SearchIndex;
 use std::path::Path;
 
 fn course() -> Compiled {
@@ -187,7 +186,7 @@ async fn an_answered_question_comes_back_for_review_when_due() {
 #[tokio::test]
 async fn search_finds_a_lesson_by_a_word_in_its_body() {
     let c = course();
-    let index = SearchIndex::build(&c.course, &c.lessons);
+    let index = pyroad::build::search_index::build(&c.course, &c.lessons);
     // A long word from the body of a lesson, not in its title.
     let lesson = c.course.lesson("dictionaries").unwrap().lesson;
     let body = c.lessons.iter().find(|l| l.id == lesson.id).unwrap();
