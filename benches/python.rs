@@ -80,12 +80,7 @@ poll();
 /// shows `expected`.
 async fn check_to_output(b: &Browser, code: &str, expected: &str) -> f64 {
     b.type_into_editor(".exercise .cm-content", code).await;
-    b.client
-        .execute_async(CHECK_TO_OUTPUT, vec![expected.into()])
-        .await
-        .expect("the run's output")
-        .as_f64()
-        .unwrap()
+    measure(b, CHECK_TO_OUTPUT, vec![expected.into()]).await
 }
 
 /// After a first Check and the spare's boot, stops two busy loops in a row (the second as soon
@@ -110,6 +105,14 @@ async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     let ms = check_to_output(&b, "print('back')", "back").await;
     b.close().await;
     ms
+}
+
+/// Milliseconds, as the async `script` reports them.
+async fn measure(b: &Browser, script: &str, args: Vec<serde_json::Value>) -> f64 {
+    let ms = b.client.execute_async(script, args).await;
+    ms.expect("the script reports a time")
+        .as_f64()
+        .expect("milliseconds")
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -141,28 +144,13 @@ async fn main() {
 
         let b = Browser::start().await;
         b.goto(&site.url("#/lesson/functions")).await;
-        let first = b
-            .client
-            .execute_async(CLICK_RUN_AT_ONCE, vec![])
-            .await
-            .expect("a first output");
-        app.push(first.as_f64().unwrap());
+        app.push(measure(&b, CLICK_RUN_AT_ONCE, vec![]).await);
         for _ in 0..3 {
-            let ms = b
-                .client
-                .execute_async(WARM_RUN, vec![])
-                .await
-                .expect("a warm output");
-            warm.push(ms.as_f64().unwrap());
+            warm.push(measure(&b, WARM_RUN, vec![]).await);
         }
         b.wait_until_python_snapshot_saved().await;
         b.client.refresh().await.unwrap();
-        let again = b
-            .client
-            .execute_async(CLICK_RUN_AT_ONCE, vec![])
-            .await
-            .expect("a first output on the second visit");
-        app_again.push(again.as_f64().unwrap());
+        app_again.push(measure(&b, CLICK_RUN_AT_ONCE, vec![]).await);
         b.close().await;
     }
     let (app, bare, warm) = (median(app), median(bare), median(warm));

@@ -78,6 +78,21 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
             .await
             .starts_with("Available offline")
     );
+    // Package groups download when a program first imports them, not at install.
+    let precached = b
+        .js("return caches.keys().then(async (keys) => { const c = await caches.open(keys.find((k) => /^pyroad-[0-9a-f]{16}$/.test(k))); return (await c.keys()).some((r) => r.url.includes('/python-packages/')); })")
+        .await;
+    assert_eq!(
+        precached, false,
+        "no package group is downloaded at install"
+    );
+    b.goto(&site.url("#/lesson/web-scraping")).await;
+    let output = run_example_containing(&b, "from bs4 import BeautifulSoup").await;
+    assert!(
+        output.starts_with("Pride and Prejudice $9.99\nFrankenstein $7.50\n"),
+        "{output}"
+    );
+    b.goto(&site.url("")).await;
     site.stop();
 
     b.client.refresh().await.unwrap();
@@ -94,57 +109,24 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
     b.goto(&site.url("#/lesson/dictionaries")).await;
     b.find("article.lesson[data-lesson=\"dictionaries\"] .prose")
         .await;
-    // Packages shipped with the site come when first imported, not with the first visit: one
-    // never used says which download it needs.
+    // Beautiful Soup, shipped with the site and used once online (below), scraping a page that
+    // is also on the device.
     b.goto(&site.url("#/lesson/web-scraping")).await;
-    let block = "[...document.querySelectorAll('.code-block[data-runnable=\"true\"]')].find((b) => b.textContent.includes('from bs4 import BeautifulSoup'))";
-    b.wait_until(&format!("{block} !== undefined")).await;
-    b.js(&format!("{block}.querySelector('button.run').click()"))
-        .await;
-    b.wait_until_secs(&format!("{block}.querySelector('.py-error') !== null"), 60)
-        .await;
-    let error = b
-        .js(&format!(
-            "return {block}.querySelector('.py-error').textContent"
-        ))
-        .await;
-    let error = error.as_str().unwrap_or_default();
-    assert!(
-        error.contains(
-            "The web-scraping packages (0.2 MB) are downloaded from this site the first time"
-        ),
-        "{error}"
-    );
-    b.close().await;
-}
-
-#[tokio::test]
-async fn a_package_group_loads_when_first_imported_and_then_works_offline() {
-    let site = StaticServer::start(dist_dir(), "/");
-    let b = Browser::start().await;
-    b.goto(&site.url("#/lesson/web-scraping")).await;
-    wait_until_stored(&b).await;
-    let precached = b
-        .js("return caches.keys().then(async (keys) => { const c = await caches.open(keys.find((k) => /^pyroad-[0-9a-f]{16}$/.test(k))); return (await c.keys()).some((r) => r.url.includes('/python-packages/')); })")
-        .await;
-    assert_eq!(
-        precached, false,
-        "no package group is downloaded at install"
-    );
-    // Beautiful Soup, scraping a page of the site: its group downloads on the import.
-    let scrape = || run_example_containing(&b, "from bs4 import BeautifulSoup");
-    let output = scrape().await;
-    assert!(
-        output.starts_with("Pride and Prejudice $9.99\nFrankenstein $7.50\n"),
-        "{output}"
-    );
-    assert!(output.contains("Next page: shop-page-2.html"), "{output}");
-    site.stop();
-    b.client.refresh().await.unwrap();
-    let output = scrape().await;
+    let output = run_example_containing(&b, "from bs4 import BeautifulSoup").await;
     assert!(
         output.contains("Next page: shop-page-2.html"),
         "offline: {output}"
+    );
+    // A package group never imported before says which download it needs.
+    b.goto(&site.url("#/lesson/functions")).await;
+    b.type_into_editor(".exercise .cm-content", "import pytest")
+        .await;
+    b.click(".exercise button.run").await;
+    let error = b.text(".exercise .py-error").await;
+    assert!(
+        error
+            .contains("The testing packages (2.4 MB) are downloaded from this site the first time"),
+        "{error}"
     );
     b.close().await;
 }

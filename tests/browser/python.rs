@@ -259,79 +259,6 @@ async fn input_pauses_the_program_until_the_learner_answers() {
             .starts_with("(42,)")
     );
 
-    // Each Check starts in an empty working folder: a file the last one wrote is gone.
-    type_code(&b, "from pathlib import Path; Path('left.txt').write_text('x'); print(Path('left.txt').exists())").await;
-    check(&b).await;
-    finished(&b, 20).await;
-    type_code(
-        &b,
-        "from pathlib import Path; print('still there:', Path('left.txt').exists())",
-    )
-    .await;
-    check(&b).await;
-    finished(&b, 20).await;
-    assert_eq!(
-        b.text(".exercise .console .output").await.trim(),
-        "still there: False"
-    );
-
-    // An image a program shows appears where it was shown, with its alt text.
-    type_code(&b, r"import zlib, struct; from pyroad import show_image; c = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d)); print('before'); show_image(b'\x89PNG\r\n\x1a\n' + c(b'IHDR', struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)) + c(b'IDAT', zlib.compress(b'\x00\xff\x00\x00')) + c(b'IEND', b''), alt='A red dot'); print('after')").await;
-    check(&b).await;
-    finished(&b, 20).await;
-    assert_eq!(
-        b.text(".exercise .console .output").await.trim(),
-        "before\nafter"
-    );
-    // Between the two lines, decoded.
-    b.wait_until("document.querySelector('.exercise .console .output span + img.figure:has(+ span)')?.naturalWidth === 1").await;
-    assert_eq!(
-        b.attr(".exercise .console .output img.figure", "alt")
-            .await
-            .as_deref(),
-        Some("A red dot")
-    );
-
-    // pytest ships with the site: a program runs a test file with it.
-    type_code(&b, r"import pathlib, pytest; pathlib.Path('test_sum.py').write_text('def test_sum():\n    assert sum([1, 2]) == 3\n'); print('exit', int(pytest.main(['-q', '-p', 'no:cacheprovider', 'test_sum.py'])))").await;
-    check(&b).await;
-    finished(&b, 60).await;
-    let output = b.text(".exercise .console .output").await;
-    assert!(
-        output.contains("1 passed") && output.contains("exit 0"),
-        "{output}"
-    );
-
-    // Async code: asyncio.run() (JSPI), and top-level await as in a notebook.
-    type_code(
-        &b,
-        "import asyncio; print(asyncio.run(asyncio.sleep(0.05, 'ran')))",
-    )
-    .await;
-    check(&b).await;
-    finished(&b, 20).await;
-    assert_eq!(b.text(".exercise .console .output").await.trim(), "ran");
-    type_code(
-        &b,
-        "import asyncio; print(await asyncio.sleep(0.05, 'awaited'))",
-    )
-    .await;
-    check(&b).await;
-    finished(&b, 20).await;
-    assert_eq!(b.text(".exercise .console .output").await.trim(), "awaited");
-
-    // A package shipped with the site loads from it, even where Pyodide's index (unreachable
-    // here) has one of the same name.
-    type_code(
-        &b,
-        "import soupsieve, bs4; print('shipped', soupsieve.__version__)",
-    )
-    .await;
-    check(&b).await;
-    finished(&b, 30).await;
-    let output = b.text(".exercise .console .output").await;
-    assert!(output.starts_with("shipped 4."), "{output}");
-
     // Packages outside Pyodide's core come from its package index: offline, a clear message.
     type_code(&b, "import numpy").await;
     check(&b).await;
@@ -343,6 +270,55 @@ async fn input_pauses_the_program_until_the_learner_answers() {
     );
     b.close().await;
 }
+
+/// Types `code` into the exercise, runs it, waits up to `secs` for the end: the output.
+async fn output_of(b: &Browser, code: &str, secs: u64) -> String {
+    type_code(b, code).await;
+    check(b).await;
+    finished(b, secs).await;
+    b.text(".exercise .console .output").await.trim().to_owned()
+}
+
+#[tokio::test]
+async fn programs_get_a_fresh_folder_show_images_use_shipped_packages_and_await() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    // Each Check starts in an empty working folder: a file the last one wrote is gone.
+    let write = "from pathlib import Path; Path('left.txt').write_text('x'); print(Path('left.txt').exists())";
+    assert_eq!(output_of(&b, write, 60).await, "True");
+    let read = "from pathlib import Path; print('still there:', Path('left.txt').exists())";
+    assert_eq!(output_of(&b, read, 20).await, "still there: False");
+
+    // An image a program shows appears where it was shown, with its alt text.
+    let image = r"import zlib, struct; from pyroad import show_image; c = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d)); print('before'); show_image(b'\x89PNG\r\n\x1a\n' + c(b'IHDR', struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)) + c(b'IDAT', zlib.compress(b'\x00\xff\x00\x00')) + c(b'IEND', b''), alt='A red dot'); print('after')";
+    assert_eq!(output_of(&b, image, 20).await, "before\nafter");
+    // Between the two lines, decoded.
+    b.wait_until("document.querySelector('.exercise .console .output span + img.figure:has(+ span)')?.naturalWidth === 1").await;
+    let alt = b.attr(".exercise .console .output img.figure", "alt").await;
+    assert_eq!(alt.as_deref(), Some("A red dot"));
+
+    // pytest ships with the site: a program runs a test file with it.
+    let pytest = r"import pathlib, pytest; pathlib.Path('test_sum.py').write_text('def test_sum():\n    assert sum([1, 2]) == 3\n'); print('exit', int(pytest.main(['-q', '-p', 'no:cacheprovider', 'test_sum.py'])))";
+    let output = output_of(&b, pytest, 60).await;
+    assert!(
+        output.contains("1 passed") && output.contains("exit 0"),
+        "{output}"
+    );
+    // A package shipped with the site loads from it, even where Pyodide's index (unreachable
+    // here) has one of the same name.
+    let shipped = "import soupsieve, bs4; print('shipped', soupsieve.__version__)";
+    let output = output_of(&b, shipped, 30).await;
+    assert!(output.starts_with("shipped 4."), "{output}");
+
+    // Async code: asyncio.run() (JSPI), and top-level await as in a notebook.
+    let run = "import asyncio; print(asyncio.run(asyncio.sleep(0.05, 'ran')))";
+    assert_eq!(output_of(&b, run, 20).await, "ran");
+    assert_eq!(output_of(&b, AWAIT_AT_TOP_LEVEL, 20).await, "awaited");
+    b.close().await;
+}
+
+const AWAIT_AT_TOP_LEVEL: &str = "import asyncio; print(await asyncio.sleep(0.05, 'awaited'))";
 
 /// Opens the lesson and names its first two runnable examples: returns their selectors.
 async fn open_two_examples(b: &Browser, site: &StaticServer) -> [&'static str; 2] {
@@ -700,19 +676,10 @@ async fn without_jspi_input_waits_on_shared_memory_when_cross_origin_isolated() 
     assert_eq!(b.js("return crossOriginIsolated").await, true);
     input_sleep_and_stop_work(&b).await;
     // Without JSPI asyncio.run() can't wait, and says what does work.
-    type_code(&b, "import asyncio; asyncio.run(asyncio.sleep(0))").await;
-    check(&b).await;
-    finished(&b, 20).await;
+    output_of(&b, "import asyncio; asyncio.run(asyncio.sleep(0))", 20).await;
     let error = b.text(".exercise .py-error").await;
     assert!(error.contains("`await main()` at the top level"), "{error}");
-    type_code(
-        &b,
-        "import asyncio; print(await asyncio.sleep(0.05, 'awaited'))",
-    )
-    .await;
-    check(&b).await;
-    finished(&b, 20).await;
-    assert_eq!(b.text(".exercise .console .output").await.trim(), "awaited");
+    assert_eq!(output_of(&b, AWAIT_AT_TOP_LEVEL, 20).await, "awaited");
     b.close().await;
 }
 

@@ -35,6 +35,23 @@ impl Role {
         }
     }
 
+    /// The error for a block `id` without this code.
+    fn missing(self, id: &str) -> String {
+        match self {
+            Self::Tests => format!(
+                "exercise `{id}` has no tests: add a ```python tests block with asserts or unittest.TestCase classes"
+            ),
+            Self::Solution => {
+                format!("exercise `{id}` has no reference solution: add a ```python solution block")
+            }
+            Self::Code => format!("question `{id}` has no ```python block to predict"),
+            Self::Output => {
+                format!("question `{id}` has no ```output block with what the code prints")
+            }
+            Self::Starter | Self::Compare => format!("block `{id}` has no {} block", self.name()),
+        }
+    }
+
     /// The role of a fence with info string `info` inside a `kind` block, if it has one.
     fn of(kind: &str, info: &str) -> Option<Self> {
         let mut words = info.split_whitespace();
@@ -205,34 +222,25 @@ impl LessonParser<'_> {
         self.render(std::mem::take(&mut f.prompt))
     }
 
+    /// The block's `role` code, or an error saying how to add it to block `id`.
     fn required_code(
         &mut self,
         f: &mut Fields,
         role: Role,
+        id: &str,
         line: usize,
-        how: &str,
     ) -> Option<Fenced> {
         let found = f.code.remove(&role);
         if found.is_none() {
-            self.error(line, how.to_owned());
+            self.error(line, role.missing(id));
         }
         found
     }
 
     fn exercise(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
         let prompt_html = self.prompt(&mut f, "exercise", line);
-        let tests = self.required_code(
-            &mut f,
-            Role::Tests,
-            line,
-            &format!("exercise `{id}` has no tests: add a ```python tests block with asserts or unittest.TestCase classes"),
-        );
-        let solution = self.required_code(
-            &mut f,
-            Role::Solution,
-            line,
-            &format!("exercise `{id}` has no reference solution: add a ```python solution block"),
-        );
+        let tests = self.required_code(&mut f, Role::Tests, id, line);
+        let solution = self.required_code(&mut f, Role::Solution, id, line);
         if let Some(Fenced {
             code, line: tline, ..
         }) = &tests
@@ -321,18 +329,8 @@ impl LessonParser<'_> {
     fn predict(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
         let prompt_html = self.prompt(&mut f, "predict", line);
         let explanation_html = self.explanation(&mut f, id, line);
-        let code = self.required_code(
-            &mut f,
-            Role::Code,
-            line,
-            &format!("question `{id}` has no ```python block to predict"),
-        );
-        let output = self.required_code(
-            &mut f,
-            Role::Output,
-            line,
-            &format!("question `{id}` has no ```output block with what the code prints"),
-        );
+        let code = self.required_code(&mut f, Role::Code, id, line);
+        let output = self.required_code(&mut f, Role::Output, id, line);
         let Fenced {
             code,
             line: code_line,
