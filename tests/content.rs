@@ -138,7 +138,9 @@ fn broken_lesson_names_its_file_and_line() {
     f.edit("s1/second.md", |s| format!("{s}\n::: quiz q\n:::\n"));
     assert_eq!(
         f.errors(),
-        ["s1/second.md:3: unknown block `quiz`: expected `exercise`, `choice` or `predict`"]
+        [
+            "s1/second.md:3: unknown block `quiz`: expected `exercise`, `step`, `choice` or `predict`"
+        ]
     );
 }
 

@@ -75,11 +75,12 @@ fn write_service_worker(dir: &Path) -> ExitCode {
     let path = dir.join(precache::SERVICE_WORKER);
     match std::fs::write(&path, sw) {
         Ok(()) => {
-            let bytes: usize = entries.iter().map(|e| e.bytes.len()).sum();
+            let files = precache::precached(&entries);
+            let bytes: usize = files.iter().map(|e| e.bytes.len()).sum();
             println!(
                 "{}: {} files to precache ({} bytes)",
                 path.display(),
-                entries.len(),
+                files.len(),
                 bytes
             );
             ExitCode::SUCCESS

@@ -18,14 +18,20 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
-/// The service worker for a build: `template` (src/js/sw.js) preceded by the version and the
-/// list of files to precache with their sizes.
-pub fn service_worker(template: &str, entries: &[SiteFile]) -> String {
+/// The files the service worker downloads at install, in path order.
+pub fn precached(entries: &[SiteFile]) -> Vec<&SiteFile> {
     let mut files: Vec<&SiteFile> = entries
         .iter()
         .filter(|e| e.path != SERVICE_WORKER && !e.path.starts_with(ON_DEMAND))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The service worker for a build: `template` (src/js/sw.js) preceded by the version and the
+/// list of files to precache with their sizes.
+pub fn service_worker(template: &str, entries: &[SiteFile]) -> String {
+    let files = precached(entries);
     let mut fingerprint = String::new();
     let mut list = Vec::new();
     for file in &files {

@@ -100,6 +100,12 @@ pub struct Exercise {
     /// Also compare the learner's function with the solution's on generated inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Compare>,
+    /// A checked step inside the lesson's text (`::: step`): shown compactly.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub step: bool,
+    /// What the code must print, compared as [`normalize_output`] leaves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_output: Option<String>,
 }
 
 /// A `python compare <function>` block: its code defines `cases(rng)`, which yields argument

@@ -523,10 +523,50 @@ def check(request):
     the learner's code itself failed before any test could run.
     """
     namespace = _fresh_namespace()
-    return _then(_execute(request["code"], namespace), lambda ran: _grade(request, namespace, ran))
+    # A step checks what the code prints: the learner still sees it, as it is printed.
+    printed = _Recording(sys.stdout) if request.get("output") is not None else None
+    if printed:
+        sys.stdout = printed
+
+    def graded(ran):
+        if printed:
+            sys.stdout = printed.stream
+        return _grade(request, namespace, ran, printed)
+
+    return _then(_execute(request["code"], namespace), graded)
 
 
-def _grade(request, namespace, ran):
+class _Recording:
+    """A stream that keeps a copy of what is written through it."""
+
+    def __init__(self, stream):
+        self.stream, self.parts = stream, []
+
+    def write(self, text):
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _normalized(text):
+    """Output compared line by line, trailing spaces and blank lines ignored (as in lessons)."""
+    return "\n".join(line.rstrip() for line in text.splitlines()).rstrip()
+
+
+def _output_result(printed, expected):
+    got, want = _normalized("".join(printed.parts)), _normalized(expected)
+    if got == want:
+        return {"name": "prints what was asked", "passed": True, "message": ""}
+    return {
+        "name": "prints what was asked",
+        "passed": False,
+        "message": f"printed {_short(got)}, expected {_short(want)}" if got else f"printed nothing, expected {_short(want)}",
+    }
+
+
+def _grade(request, namespace, ran, printed=None):
     if ran["error"] is not None:
         return {"error": ran["error"], "results": []}
     tests = request["tests"]
@@ -539,6 +579,8 @@ def _grade(request, namespace, ran):
         compare = request.get("compare")
         if compare:
             results.append(_compare(compare, namespace, request["seed"]))
+        if printed:
+            results.insert(0, _output_result(printed, request["output"]))
     except BaseException as e:  # noqa: BLE001 - a broken test file is reported, not raised
         return {"error": describe(e), "results": []}
     finally:

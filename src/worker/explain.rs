@@ -54,7 +54,7 @@ impl PyError {
                 "A function{at} kept calling itself without stopping. Check that the recursion has a base case it always reaches."
             ),
             _ if self.cause == Some(Cause::DownloadFailed) => {
-                "This code uses a package that PyRoad downloads from Pyodide's package index when it is first needed, and the download didn't work.".to_owned()
+                "This code uses a package that PyRoad downloads the first time a program needs it, and the download didn't work: the message says which, and how big it is.".to_owned()
             }
             "ModuleNotFoundError" | "ImportError" => format!(
                 "That module{at} isn't available here. Check its name; packages outside the standard library need a lesson that loads them."

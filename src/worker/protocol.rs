@@ -117,6 +117,9 @@ pub enum Request {
         style: TestStyle,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         compare: Option<CompareRequest>,
+        /// What the code must print, besides passing the tests (a step's check).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output: Option<String>,
         /// Seeds the generator of compared inputs, so a run can be repeated.
         seed: u32,
     },
@@ -146,6 +149,7 @@ impl Request {
                 generator: c.generator.clone(),
                 solution: exercise.solution.clone(),
             }),
+            output: exercise.expected_output.clone(),
             seed,
         }
     }
@@ -405,13 +409,23 @@ mod tests {
             [true, false]
         );
         assert!(failing.results[1].message.contains("expected"));
-        for solved in ["check-unittest", "check-compare", "check-top-level-await"] {
+        for solved in [
+            "check-unittest",
+            "check-compare",
+            "check-top-level-await",
+            "check-output",
+        ] {
             let Outcome::Check(check) = get(solved) else {
                 panic!()
             };
             assert!(check.solved(), "{solved}: {check:?}");
         }
         assert!(get("check-broken-code").error().is_some());
+        let Outcome::Check(wrong) = get("check-wrong-output") else {
+            panic!()
+        };
+        assert!(!wrong.solved());
+        assert!(wrong.results[0].message.contains("expected"), "{wrong:?}");
     }
 
     #[test]

@@ -125,7 +125,7 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
     let error = b.text(".exercise .py-error").await;
     assert!(
         error
-            .contains("The testing packages (2.4 MB) are downloaded from this site the first time"),
+            .contains("The testing packages (2.3 MB) are downloaded from this site the first time"),
         "{error}"
     );
     b.close().await;

@@ -271,6 +271,38 @@ async fn input_pauses_the_program_until_the_learner_answers() {
     b.close().await;
 }
 
+#[tokio::test]
+async fn a_step_in_the_text_fails_then_passes_and_counts_toward_the_lesson() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url(LESSON)).await;
+    let step = ".step[data-exercise=\"first-function\"]";
+    for (code, expected) in [
+        (
+            "cheer = lambda: print(\"Go\"); cheer()",
+            "✗ Not yet: printed 'Go', expected 'Go team!\\nGo team!\\nGo team!'",
+        ),
+        (
+            "cheer = lambda: print(\"Go team!\"); cheer(); cheer(); cheer()",
+            "✓ Right!",
+        ),
+    ] {
+        b.type_into_editor(&format!("{step} .cm-content"), code)
+            .await;
+        b.click(&format!("{step} button.run")).await;
+        b.wait_until_secs(
+            &format!("document.querySelector('{step} .verdict') !== null"),
+            60,
+        )
+        .await;
+        assert_eq!(b.text(&format!("{step} .verdict")).await, expected);
+    }
+    assert_eq!(b.count(&format!("{step} .badge.solved")).await, 1);
+    let stored = b.js("return JSON.parse(localStorage.getItem('pyroad/progress')).exercises['functions/first-function']").await;
+    assert!(stored["solved_at"].as_u64().is_some(), "{stored}");
+    b.close().await;
+}
+
 /// Types `code` into the exercise, runs it, waits up to `secs` for the end: the output.
 async fn output_of(b: &Browser, code: &str, secs: u64) -> String {
     type_code(b, code).await;

@@ -89,12 +89,13 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
         }
     };
 
-    let (id, title, prompt_html, hints) = exercise.with_value(|e| {
+    let (id, title, prompt_html, hints, step) = exercise.with_value(|e| {
         (
             e.id.clone(),
             e.title.clone(),
             e.prompt_html.clone(),
             e.hints.clone(),
+            e.step,
         )
     });
     let hint_count = hints.len();
@@ -103,11 +104,11 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
         title.clone().unwrap_or_else(|| id.clone())
     );
     view! {
-        <section class="exercise" data-exercise=id.clone() aria-labelledby=format!("exercise-{id}")>
+        <section class=if step { "step" } else { "exercise" } data-exercise=id.clone() aria-labelledby=format!("exercise-{id}")>
             <header class="exercise-header">
                 <h2 id=format!("exercise-{id}") class="block-label">
-                    <span class="kicker">"Exercise"</span>
-                    {title.unwrap_or_else(|| "Your turn".into())}
+                    <span class="kicker">{if step { "Try it" } else { "Exercise" }}</span>
+                    {title.unwrap_or_else(|| if step { "A step".into() } else { "Your turn".into() })}
                 </h2>
                 <Show when=move || progress().solved_at.is_some()>
                     <span class="badge solved">"Solved"<span aria-hidden="true">" ✓"</span></span>
@@ -121,7 +122,7 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                 <span class="shortcut">"Ctrl+Enter checks"</span>
             </div>
             {console.view()}
-            {move || results.get().map(results_view)}
+            {move || results.get().map(|outcome| if step { verdict_view(outcome).into_any() } else { results_view(outcome).into_any() })}
             <div class="hints">
                 <ol>
                     {hints.into_iter().enumerate().map(|(i, hint)| view! {
@@ -157,6 +158,34 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// A step's result, in one line: right, or the first thing that isn't.
+fn verdict_view(outcome: CheckOutcome) -> impl IntoView {
+    let solved = outcome.solved();
+    let text = if solved {
+        "Right!".to_owned()
+    } else if outcome.error.is_some() {
+        "Your code raised an error: see above.".to_owned()
+    } else {
+        outcome
+            .results
+            .into_iter()
+            .find(|r| !r.passed)
+            .map_or_else(String::new, |r| {
+                if r.message.is_empty() {
+                    format!("Not yet: {}", r.name)
+                } else {
+                    format!("Not yet: {}", r.message)
+                }
+            })
+    };
+    view! {
+        <p class="results verdict" class:solved=solved role="status">
+            <span class="mark" aria-hidden="true">{if solved { "✓ " } else { "✗ " }}</span>
+            {text}
+        </p>
     }
 }
 

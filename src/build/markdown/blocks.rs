@@ -56,7 +56,8 @@ impl Role {
     fn of(kind: &str, info: &str) -> Option<Self> {
         let mut words = info.split_whitespace();
         match (kind, words.next().unwrap_or(""), words.next()) {
-            ("exercise", "python", Some(role)) => {
+            ("step", "output", None) => Some(Self::Output),
+            ("exercise" | "step", "python", Some(role)) => {
                 [Self::Starter, Self::Tests, Self::Solution, Self::Compare]
                     .into_iter()
                     .find(|r| r.name() == role)
@@ -95,7 +96,7 @@ impl LessonParser<'_> {
         body_line: usize,
         body: &str,
     ) -> Option<Block> {
-        if !matches!(kind, "exercise" | "choice" | "predict") {
+        if !matches!(kind, "exercise" | "step" | "choice" | "predict") {
             self.error(
                 line,
                 format!("unknown block `{kind}`: expected {BLOCK_KINDS}"),
@@ -128,6 +129,7 @@ impl LessonParser<'_> {
         let errors_before = self.errors.len();
         let block = match kind {
             "exercise" => self.exercise(id, line, fields),
+            "step" => self.step(id, line, fields),
             "choice" => self.choice(id, line, fields),
             _ => self.predict(id, line, fields),
         };
@@ -142,7 +144,7 @@ impl LessonParser<'_> {
         for item in top_level_items(body, body_line) {
             match item {
                 Item::Heading { text, .. }
-                    if kind == "exercise" && f.title.is_none() && f.prompt.is_empty() =>
+                    if matches!(kind, "exercise" | "step") && f.title.is_none() && f.prompt.is_empty() =>
                 {
                     f.title = Some(text);
                 }
@@ -163,7 +165,7 @@ impl LessonParser<'_> {
                     }
                 }
                 Item::Marked { word, body, line } => match (word.as_str(), kind) {
-                    ("HINT", "exercise") => {
+                    ("HINT", "exercise" | "step") => {
                         let html = self.markdown_html(&body, line + 1);
                         f.hints.push(html);
                     }
@@ -237,13 +239,25 @@ impl LessonParser<'_> {
         found
     }
 
-    fn exercise(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
-        let prompt_html = self.prompt(&mut f, "exercise", line);
+    fn exercise(&mut self, id: &str, line: usize, f: Fields) -> Option<Block> {
+        self.exercise_checked("exercise", id, line, f)
+    }
+
+    /// An exercise, or the body of a step (`kind`), whose tests may be empty.
+    fn exercise_checked(
+        &mut self,
+        kind: &str,
+        id: &str,
+        line: usize,
+        mut f: Fields,
+    ) -> Option<Block> {
+        let prompt_html = self.prompt(&mut f, kind, line);
         let tests = self.required_code(&mut f, Role::Tests, id, line);
         let solution = self.required_code(&mut f, Role::Solution, id, line);
         if let Some(Fenced {
             code, line: tline, ..
         }) = &tests
+            && kind == "exercise"
             && code.trim().is_empty()
         {
             self.error(*tline, format!("exercise `{id}` has an empty tests block"));
@@ -294,6 +308,35 @@ impl LessonParser<'_> {
             solution_html: python_html(&solution),
             solution,
             compare,
+            step: false,
+            expected_output: None,
+        }))
+    }
+
+    /// A step is a small exercise inside the text, checked by what it prints, by tests over
+    /// its names, or both.
+    fn step(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
+        let expected_output = f.code.remove(&Role::Output).map(|o| o.code);
+        if expected_output.is_none() && !f.code.contains_key(&Role::Tests) {
+            self.error(
+                line,
+                format!("step `{id}` has nothing to check: add a ```output block with what the code prints, a ```python tests block, or both"),
+            );
+            return None;
+        }
+        // Checked by its output alone: no tests to run after it.
+        f.code.entry(Role::Tests).or_insert(Fenced {
+            code: String::new(),
+            line,
+            info: String::new(),
+        });
+        let Some(Block::Exercise(exercise)) = self.exercise_checked("step", id, line, f) else {
+            return None;
+        };
+        Some(Block::Exercise(Exercise {
+            step: true,
+            expected_output,
+            ..exercise
         }))
     }
 

@@ -16,7 +16,7 @@ use crate::build::error::ContentError;
 use crate::model::lesson::Lesson;
 use std::collections::{BTreeMap, BTreeSet};
 
-const BLOCK_KINDS: &str = "`exercise`, `choice` or `predict`";
+const BLOCK_KINDS: &str = "`exercise`, `step`, `choice` or `predict`";
 
 /// Parses one lesson file. `file` is the path used in error messages.
 pub fn parse_lesson(id: &str, file: &str, source: &str) -> Result<Lesson, Vec<ContentError>> {
@@ -253,7 +253,9 @@ After.
     fn broken_lessons_name_file_and_line() {
         assert_eq!(
             errors("Intro\n\n::: video intro\nx\n:::\n"),
-            ["content/s/l.md:3: unknown block `video`: expected `exercise`, `choice` or `predict`"]
+            [
+                "content/s/l.md:3: unknown block `video`: expected `exercise`, `step`, `choice` or `predict`"
+            ]
         );
         let no_correct =
             errors("a\n::: choice q\nPick.\n\n- [ ] a\n- [ ] b\n\n> [!EXPLAIN]\n> x\n:::\n");
@@ -267,6 +269,37 @@ After.
         assert!(
             e[0].starts_with("content/s/l.md:3: exercise `sum-evens` has no tests"),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn steps_are_checked_by_output_tests_or_both() {
+        let step = |body: &str| {
+            format!(
+                "Some text.\n\n::: step double\nMake `total` twice `price`.\n\n```python starter\nprice = 4\n```\n{body}\n```python solution\nprice = 4\ntotal = price * 2\nprint(total)\n```\n:::\n"
+            )
+        };
+        let lesson = parse(&step("```output\n8\n```\n"));
+        let e = lesson.exercises().next().unwrap();
+        assert!(e.step);
+        assert_eq!(e.expected_output.as_deref(), Some("8"));
+        assert_eq!(e.tests.code, "");
+        let lesson = parse(&step("```python tests\nassert total == 8\n```\n"));
+        let e = lesson.exercises().next().unwrap();
+        assert_eq!(
+            (e.expected_output.as_deref(), e.tests.code.as_str()),
+            (None, "assert total == 8")
+        );
+        assert_eq!(
+            lesson.gradable().exercises,
+            ["double"],
+            "steps count like exercises"
+        );
+        assert_eq!(
+            errors(&step("")),
+            [
+                "content/s/l.md:3: step `double` has nothing to check: add a ```output block with what the code prints, a ```python tests block, or both"
+            ]
         );
     }
 
