@@ -146,8 +146,10 @@ case "${1:-}" in
     say "tests"
     # The Python runner under plain CPython, against the golden worker messages (with
     # matplotlib, which Pyodide's index serves only online, for the figure tests).
-    if [ ! -f target/python-test/.complete ]; then
-      python3 -m pip install --quiet --disable-pip-version-check --target target/python-test matplotlib==3.11.2
+    if [ ! -f target/python-test/.complete ] || [ dev.sh -nt target/python-test/.complete ]; then
+      rm -rf target/python-test
+      python3 -m pip install --quiet --disable-pip-version-check --target target/python-test \
+        matplotlib==3.11.2 pytest==9.0.1
       touch target/python-test/.complete
     fi
     PYTHONPATH=target/python-test python3 -m unittest discover --start-directory tests/protocol

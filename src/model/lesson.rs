@@ -129,6 +129,8 @@ pub enum TestStyle {
     Asserts,
     /// `unittest.TestCase` classes, run with a unittest runner.
     Unittest,
+    /// pytest test functions (```` ```python tests pytest ````), run by pytest.
+    Pytest,
 }
 
 impl TestStyle {

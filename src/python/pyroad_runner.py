@@ -469,6 +469,52 @@ def _check_unittest(tests, namespace):
     return result.items
 
 
+def _check_pytest(tests, namespace):
+    """Runs pytest on the tests, which see the learner's names as globals; one result a test,
+    with pytest's own account of a failed assert."""
+    import io
+
+    import pytest
+
+    learner = types.ModuleType("_pyroad_learner")
+    learner.__dict__.update({k: v for k, v in namespace.items() if not k.startswith("__")})
+    sys.modules[learner.__name__] = learner
+    # Line 1 brings in the learner's names; the tests keep their own line numbers after it.
+    with open("test_exercise.py", "w") as file:
+        file.write(f"from {learner.__name__} import *  # noqa\n{tests}")
+
+    class Collect:
+        def __init__(self):
+            self.items = []
+
+        def pytest_collectreport(self, report):
+            if report.failed:
+                self.items.append({"name": "the tests load", "passed": False, "message": _pytest_message(report)})
+
+        def pytest_runtest_logreport(self, report):
+            if report.when == "call" or report.failed:
+                name = report.nodeid.split("::", 1)[-1]
+                message = "" if report.passed else _pytest_message(report)
+                self.items.append({"name": name, "passed": report.passed, "message": message})
+
+    collect = Collect()
+    quiet = io.StringIO()  # pytest's own report: the results say it better
+    stdout, sys.stdout = sys.stdout, quiet
+    try:
+        pytest.main(["-q", "-p", "no:cacheprovider", "--capture=no", "test_exercise.py"], plugins=[collect])
+    finally:
+        sys.stdout = stdout
+        sys.modules.pop(learner.__name__, None)
+        sys.modules.pop("test_exercise", None)
+    return collect.items
+
+
+def _pytest_message(report):
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    return text.strip().removeprefix("AssertionError: ").strip()
+
+
 class _Yielded(list):
     """What an iterator yielded: compared as a list, shown as one."""
 
@@ -574,6 +620,8 @@ def _grade(request, namespace, ran, printed=None):
     try:
         if request["style"] == "unittest":
             results = _check_unittest(tests, namespace)
+        elif request["style"] == "pytest":
+            results = _check_pytest(tests, namespace)
         else:
             results = _check_asserts(tests, namespace)
         compare = request.get("compare")

@@ -421,6 +421,23 @@ mod tests {
             assert!(check.solved(), "{solved}: {check:?}");
         }
         assert!(get("check-broken-code").error().is_some());
+        let Outcome::Check(pytest) = get("check-pytest") else {
+            panic!()
+        };
+        let names: Vec<_> = pytest
+            .results
+            .iter()
+            .map(|r| (r.name.as_str(), r.passed))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("test_double", true),
+                ("test_half[4-2]", false),
+                ("test_half[0-0]", true)
+            ]
+        );
+        assert!(pytest.results[1].message.contains("where 4 = half(4)"));
         let Outcome::Check(wrong) = get("check-wrong-output") else {
             panic!()
         };

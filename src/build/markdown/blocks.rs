@@ -293,17 +293,21 @@ impl LessonParser<'_> {
                 })
             },
         );
-        let tests = tests?.code;
+        let tests = tests?;
+        // `python tests pytest`: pytest functions; otherwise asserts or unittest, as written.
+        let style = if tests.info.split_whitespace().nth(2) == Some("pytest") {
+            TestStyle::Pytest
+        } else {
+            TestStyle::detect(&tests.code)
+        };
+        let tests = tests.code;
         let solution = solution?.code;
         Some(Block::Exercise(Exercise {
             id: id.to_owned(),
             title: f.title,
             prompt_html,
             starter,
-            tests: Tests {
-                style: TestStyle::detect(&tests),
-                code: tests,
-            },
+            tests: Tests { style, code: tests },
             hints: f.hints,
             solution_html: python_html(&solution),
             solution,

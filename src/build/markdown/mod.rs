@@ -273,6 +273,16 @@ After.
     }
 
     #[test]
+    fn tests_marked_pytest_run_with_pytest() {
+        let src = EXERCISE.replace("```python tests\n", "```python tests pytest\n");
+        let lesson = parse(&src);
+        assert_eq!(
+            lesson.exercises().next().unwrap().tests.style,
+            TestStyle::Pytest
+        );
+    }
+
+    #[test]
     fn steps_are_checked_by_output_tests_or_both() {
         let step = |body: &str| {
             format!(
