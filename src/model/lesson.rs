@@ -106,6 +106,23 @@ pub struct Exercise {
     /// What the code must print, compared as [`normalize_output`] leaves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_output: Option<String>,
+    /// The learner writes the tests: they must pass on `implementation` and catch every mutant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutation: Option<Mutation>,
+}
+
+/// Code for the learner's tests to test: the correct version, and buggy ones they must catch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    pub implementation: String,
+    pub mutants: Vec<Mutant>,
+}
+
+/// A buggy version of the implementation, and what its bug is (said when it slips through).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutant {
+    pub bug: String,
+    pub code: String,
 }
 
 /// A `python compare <function>` block: its code defines `cases(rng)`, which yields argument

@@ -509,6 +509,34 @@ def _check_pytest(tests, namespace):
     return collect.items
 
 
+def _check_mutation(mutation, learner_tests):
+    """The learner's tests, run on the correct implementation (they must all pass) and on each
+    mutant (some test must fail on each: that bug is caught)."""
+
+    def run_on(implementation):
+        namespace = _fresh_namespace()
+        exec(compile(implementation, "<implementation>", "exec"), namespace)
+        return _check_pytest(learner_tests, namespace)
+
+    correct = run_on(mutation["implementation"])
+    if not correct:
+        return [{"name": "your tests", "passed": False, "message": "there are no tests yet: write functions named test_something that assert what the code should do"}]
+    failing = [r for r in correct if not r["passed"]]
+    results = [{
+        "name": "your tests pass on the correct version",
+        "passed": not failing,
+        "message": f"{failing[0]['name']} fails on code that is right: {failing[0]['message']}" if failing else "",
+    }]
+    for mutant in mutation["mutants"]:
+        caught = any(not r["passed"] for r in run_on(mutant["code"]))
+        results.append({
+            "name": f"catches the bug: {mutant['bug']}",
+            "passed": caught,
+            "message": "" if caught else "a version with this bug passes all your tests: add a test it would fail",
+        })
+    return results
+
+
 def _pytest_message(report):
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr)
@@ -618,7 +646,9 @@ def _grade(request, namespace, ran, printed=None):
     tests = request["tests"]
     _remember_source(TESTS, tests)
     try:
-        if request["style"] == "unittest":
+        if request.get("mutation"):
+            results = _check_mutation(request["mutation"], request["code"])
+        elif request["style"] == "unittest":
             results = _check_unittest(tests, namespace)
         elif request["style"] == "pytest":
             results = _check_pytest(tests, namespace)

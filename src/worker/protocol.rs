@@ -4,7 +4,7 @@
 //! imports, so they are stated once, here. The golden messages in `tests/protocol/` pin the
 //! shapes: these types read them, and the runner's native test produces them.
 
-use crate::model::lesson::{Exercise, TestStyle};
+use crate::model::lesson::{Exercise, Mutation, TestStyle};
 use serde::{Deserialize, Serialize};
 
 /// Time limit for a run when the lesson doesn't set one.
@@ -120,6 +120,9 @@ pub enum Request {
         /// What the code must print, besides passing the tests (a step's check).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         output: Option<String>,
+        /// The code is the learner's pytest tests, run against these versions.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mutation: Option<Mutation>,
         /// Seeds the generator of compared inputs, so a run can be repeated.
         seed: u32,
     },
@@ -150,6 +153,7 @@ impl Request {
                 solution: exercise.solution.clone(),
             }),
             output: exercise.expected_output.clone(),
+            mutation: exercise.mutation.clone(),
             seed,
         }
     }
@@ -438,6 +442,16 @@ mod tests {
             ]
         );
         assert!(pytest.results[1].message.contains("where 4 = half(4)"));
+        let Outcome::Check(mutation) = get("check-learner-tests") else {
+            panic!()
+        };
+        let slipped: Vec<_> = mutation
+            .results
+            .iter()
+            .filter(|r| !r.passed)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(slipped, ["catches the bug: keeps extra spaces"]);
         let Outcome::Check(wrong) = get("check-wrong-output") else {
             panic!()
         };

@@ -303,6 +303,40 @@ async fn a_step_in_the_text_fails_then_passes_and_counts_toward_the_lesson() {
     b.close().await;
 }
 
+#[tokio::test]
+async fn tests_the_learner_writes_are_told_which_bug_slipped_through() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/unit-testing")).await;
+    let exercise = ".exercise[data-exercise=\"test-the-slugger\"]";
+    b.type_into_editor(
+        &format!("{exercise} .cm-content"),
+        "def test_words(): assert slugify(\"Hello World\") == \"hello-world\"",
+    )
+    .await;
+    b.click(&format!("{exercise} button.run")).await;
+    b.wait_until_secs(
+        &format!("document.querySelector('{exercise} .results') !== null"),
+        90,
+    )
+    .await;
+    let failed = b
+        .js(&format!("return [...document.querySelectorAll('{exercise} .results li.failed')].map((li) => li.textContent)"))
+        .await;
+    let failed: Vec<String> = serde_json::from_value(failed).unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].contains("catches the bug: keeps extra spaces")
+            && failed[0].contains("passes all your tests"),
+        "{failed:?}"
+    );
+    assert_eq!(
+        b.text(&format!("{exercise} .results-summary")).await,
+        "3 of 4 checks passed."
+    );
+    b.close().await;
+}
+
 /// Types `code` into the exercise, runs it, waits up to `secs` for the end: the output.
 async fn output_of(b: &Browser, code: &str, secs: u64) -> String {
     type_code(b, code).await;

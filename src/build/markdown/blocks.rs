@@ -6,7 +6,9 @@ use super::render::{callout_events, static_code_html};
 use super::{BLOCK_KINDS, LessonParser, is_identifier};
 use crate::build::highlight::python_html;
 use crate::model::course::is_valid_id;
-use crate::model::lesson::{Block, ChoiceOption, Compare, Exercise, Question, TestStyle, Tests};
+use crate::model::lesson::{
+    Block, ChoiceOption, Compare, Exercise, Mutant, Mutation, Question, TestStyle, Tests,
+};
 use pulldown_cmark::{CowStr, Event};
 use std::collections::BTreeMap;
 
@@ -17,6 +19,8 @@ enum Role {
     Tests,
     Solution,
     Compare,
+    /// What the learner's own tests test (with `mutant` blocks).
+    Implementation,
     /// A predict question's program.
     Code,
     /// What a predict question's program prints.
@@ -30,6 +34,7 @@ impl Role {
             Self::Tests => "tests",
             Self::Solution => "solution",
             Self::Compare => "compare",
+            Self::Implementation => "implementation",
             Self::Code => "code",
             Self::Output => "output",
         }
@@ -48,7 +53,9 @@ impl Role {
             Self::Output => {
                 format!("question `{id}` has no ```output block with what the code prints")
             }
-            Self::Starter | Self::Compare => format!("block `{id}` has no {} block", self.name()),
+            Self::Starter | Self::Compare | Self::Implementation => {
+                format!("block `{id}` has no {} block", self.name())
+            }
         }
     }
 
@@ -57,11 +64,15 @@ impl Role {
         let mut words = info.split_whitespace();
         match (kind, words.next().unwrap_or(""), words.next()) {
             ("step", "output", None) => Some(Self::Output),
-            ("exercise" | "step", "python", Some(role)) => {
-                [Self::Starter, Self::Tests, Self::Solution, Self::Compare]
-                    .into_iter()
-                    .find(|r| r.name() == role)
-            }
+            ("exercise" | "step", "python", Some(role)) => [
+                Self::Starter,
+                Self::Tests,
+                Self::Solution,
+                Self::Compare,
+                Self::Implementation,
+            ]
+            .into_iter()
+            .find(|r| r.name() == role),
             ("predict", "python", None) => Some(Self::Code),
             ("predict", "output", None) => Some(Self::Output),
             _ => None,
@@ -85,6 +96,8 @@ struct Fields {
     hints: Vec<String>,
     explanation: Option<String>,
     options: Option<Vec<ChoiceOption>>,
+    /// ```` ```python mutant <the bug> ```` blocks, in order.
+    mutants: Vec<Mutant>,
 }
 
 impl LessonParser<'_> {
@@ -147,6 +160,12 @@ impl LessonParser<'_> {
                     if matches!(kind, "exercise" | "step") && f.title.is_none() && f.prompt.is_empty() =>
                 {
                     f.title = Some(text);
+                }
+                Item::Code { info, code, .. }
+                    if kind == "exercise" && info.split_whitespace().nth(1) == Some("mutant") =>
+                {
+                    let bug = info.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
+                    f.mutants.push(Mutant { bug, code });
                 }
                 Item::Code { info, code, line } => {
                     match Role::of(kind, &info) {
@@ -252,12 +271,22 @@ impl LessonParser<'_> {
         mut f: Fields,
     ) -> Option<Block> {
         let prompt_html = self.prompt(&mut f, kind, line);
+        let mutation = self.mutation(&mut f, id, line);
+        if mutation.is_some() {
+            // The learner's tests are what is checked: there are no hidden ones.
+            f.code.entry(Role::Tests).or_insert(Fenced {
+                code: String::new(),
+                line,
+                info: "python tests pytest".into(),
+            });
+        }
         let tests = self.required_code(&mut f, Role::Tests, id, line);
         let solution = self.required_code(&mut f, Role::Solution, id, line);
         if let Some(Fenced {
             code, line: tline, ..
         }) = &tests
             && kind == "exercise"
+            && mutation.is_none()
             && code.trim().is_empty()
         {
             self.error(*tline, format!("exercise `{id}` has an empty tests block"));
@@ -314,7 +343,29 @@ impl LessonParser<'_> {
             compare,
             step: false,
             expected_output: None,
+            mutation,
         }))
+    }
+
+    /// An `implementation` block and its `mutant`s: both, or neither.
+    fn mutation(&mut self, f: &mut Fields, id: &str, line: usize) -> Option<Mutation> {
+        let implementation = f.code.remove(&Role::Implementation);
+        let mutants = std::mem::take(&mut f.mutants);
+        match (implementation, mutants.is_empty()) {
+            (None, true) => None,
+            (Some(implementation), false) => Some(Mutation {
+                implementation: implementation.code,
+                mutants,
+            }),
+            (Some(_), true) => {
+                self.error(line, format!("exercise `{id}` has an implementation but no ```python mutant <the bug> blocks for the learner's tests to catch"));
+                None
+            }
+            (None, false) => {
+                self.error(line, format!("exercise `{id}` has mutants but no ```python implementation block, the correct version"));
+                None
+            }
+        }
     }
 
     /// A step is a small exercise inside the text, checked by what it prints, by tests over

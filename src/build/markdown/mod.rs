@@ -283,6 +283,17 @@ After.
     }
 
     #[test]
+    fn an_exercise_with_mutants_checks_the_learners_own_tests() {
+        let src = "::: exercise t\nWrite tests.\n\n```python implementation\ndef f(): return 1\n```\n\n```python mutant returns two\ndef f(): return 2\n```\n\n```python solution\ndef test_f(): assert f() == 1\n```\n:::\n";
+        let e = parse(src).exercises().next().unwrap().clone();
+        let mutation = e.mutation.unwrap();
+        assert_eq!(mutation.mutants[0].bug, "returns two");
+        assert_eq!(e.tests.style, TestStyle::Pytest);
+        let no_mutants = src.replace("```python mutant returns two\ndef f(): return 2\n```\n", "");
+        assert!(errors(&no_mutants)[0].contains("no ```python mutant <the bug> blocks"));
+    }
+
+    #[test]
     fn steps_are_checked_by_output_tests_or_both() {
         let step = |body: &str| {
             format!(
