@@ -10,8 +10,14 @@ import {
   defaultKeymap, history, historyKeymap, indentWithTab, isolateHistory,
 } from "@codemirror/commands";
 import {
-  HighlightStyle, syntaxHighlighting, syntaxTree, indentUnit, indentOnInput, bracketMatching,
+  HighlightStyle, StreamLanguage, syntaxHighlighting, syntaxTree, indentUnit, indentOnInput, bracketMatching,
 } from "@codemirror/language";
+import { sqlite } from "@codemirror/legacy-modes/mode/sql";
+import { yaml } from "@codemirror/legacy-modes/mode/yaml";
+import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
+import { toml } from "@codemirror/legacy-modes/mode/toml";
+import { properties } from "@codemirror/legacy-modes/mode/properties";
+import { shell } from "@codemirror/legacy-modes/mode/shell";
 // Both are dependencies of @codemirror/lang-python (pinned by package-lock.json).
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { tags as t, styleTags } from "@lezer/highlight";
@@ -115,8 +121,19 @@ const theme = EditorView.theme({
   ".cm-builtin": { color: "var(--tok-builtin)" },
 });
 
+// Answers that aren't Python (ANSWER_LANGUAGES in src/model/lesson.rs); "text" has none.
+const OTHER_LANGUAGES = { sql: sqlite, yaml, dockerfile: dockerFile, toml, ini: properties, shell };
+
+function language(name) {
+  if (name === "python") return [python, builtins];
+  const mode = OTHER_LANGUAGES[name];
+  return mode ? [StreamLanguage.define(mode)] : [];
+}
+
 export function mountEditor(parent, options) {
-  const { doc = "", label = "Code editor", onChange = () => {}, onRun = () => {} } = options || {};
+  const {
+    doc = "", label = "Code editor", onChange = () => {}, onRun = () => {}, lang = "python",
+  } = options || {};
   let quiet = false; // set while setValue dispatches, so it doesn't report a change
 
   const run = () => {
@@ -142,9 +159,8 @@ export function mountEditor(parent, options) {
         bracketMatching(),
         closeBrackets(),
         highlightActiveLine(),
-        python,
+        language(lang),
         syntaxHighlighting(highlight),
-        builtins,
         indentUnit.of("    "),
         EditorState.tabSize.of(4),
         // Tab is captured for indenting; CodeMirror still lets Escape then Tab leave the editor.

@@ -281,7 +281,8 @@ async function loadImports(runtime, message) {
   const { pyodide } = runtime;
   const find = pyodide.runPython("from pyodide.code import find_imports; find_imports");
   // A Check's hidden tests may import packages too (pytest).
-  const imports = [message.code, message.tests ?? ""].flatMap((code) => find(code).toJs());
+  // An answer in another language (SQL…) imports nothing; its tests may.
+  const imports = [message.language ? "" : message.code, message.tests ?? ""].flatMap((code) => find(code).toJs());
   if (message.style === "pytest") imports.push("pytest"); // the runner imports it for them
   const shipped = (name) => Object.values(runtime.shipped).some((g) => g.modules.includes(name));
   for (const [group, { file, bytes, modules }] of Object.entries(runtime.shipped)) {

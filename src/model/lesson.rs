@@ -106,10 +106,19 @@ pub struct Exercise {
     /// What the code must print, compared as [`normalize_output`] leaves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_output: Option<String>,
+    /// The answer isn't Python but text in this language (`sql`, `yaml`, `dockerfile`…): it
+    /// isn't run; the tests get it as the string `answer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_language: Option<String>,
     /// The learner writes the tests: they must pass on `implementation` and catch every mutant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutation: Option<Mutation>,
 }
+
+/// The languages an exercise's answer may be written in besides Python: the editor highlights
+/// each, and the tests read the answer as text.
+pub const ANSWER_LANGUAGES: [&str; 7] =
+    ["sql", "yaml", "dockerfile", "toml", "ini", "shell", "text"];
 
 /// Code for the learner's tests to test: the correct version, and buggy ones they must catch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -120,6 +120,9 @@ pub enum Request {
         /// What the code must print, besides passing the tests (a step's check).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         output: Option<String>,
+        /// The code is an answer in this language, not Python: the tests read it as `answer`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
         /// The code is the learner's pytest tests, run against these versions.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mutation: Option<Mutation>,
@@ -153,6 +156,7 @@ impl Request {
                 solution: exercise.solution.clone(),
             }),
             output: exercise.expected_output.clone(),
+            language: exercise.answer_language.clone(),
             mutation: exercise.mutation.clone(),
             seed,
         }
@@ -418,6 +422,7 @@ mod tests {
             "check-compare",
             "check-top-level-await",
             "check-output",
+            "check-sql-answer",
         ] {
             let Outcome::Check(check) = get(solved) else {
                 panic!()

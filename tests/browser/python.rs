@@ -337,6 +337,40 @@ async fn tests_the_learner_writes_are_told_which_bug_slipped_through() {
     b.close().await;
 }
 
+#[tokio::test]
+async fn an_sql_answer_is_highlighted_and_graded_by_the_rows_it_returns() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/full-stack-and-databases")).await;
+    let exercise = ".exercise[data-exercise=\"late-books\"]";
+    let editor = format!("{exercise} .cm-content");
+    // SQL keywords are tokens of their own: the editor reads the answer as SQL.
+    b.wait_until(&format!(
+        "[...document.querySelectorAll('{editor} span')].some((s) => s.textContent === 'SELECT')"
+    ))
+    .await;
+    let summary = format!("{exercise} .results-summary");
+    for (query, expected) in [
+        (
+            "SELECT title, member FROM loans WHERE days > 14",
+            "0 of 1 checks passed.",
+        ),
+        (
+            "SELECT title, member FROM loans WHERE days > 14 ORDER BY days DESC",
+            "All 1 checks passed. Well done!",
+        ),
+    ] {
+        b.type_into_editor(&editor, query).await;
+        b.click(&format!("{exercise} button.run")).await;
+        b.wait_until_secs(
+            &format!("document.querySelector('{summary}')?.textContent === {expected:?}"),
+            60,
+        )
+        .await;
+    }
+    b.close().await;
+}
+
 /// Types `code` into the exercise, runs it, waits up to `secs` for the end: the output.
 async fn output_of(b: &Browser, code: &str, secs: u64) -> String {
     type_code(b, code).await;

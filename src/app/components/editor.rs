@@ -26,6 +26,8 @@ pub struct Editor {
     mounted: StoredValue<Option<Mounted>, LocalStorage>,
     fallback: NodeRef<leptos::html::Textarea>,
     ready: RwSignal<bool>,
+    /// What it highlights: `python`, or an answer language (see `ANSWER_LANGUAGES`).
+    language: StoredValue<String>,
 }
 
 fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
@@ -35,10 +37,15 @@ fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsV
 
 impl Editor {
     pub fn new() -> Self {
+        Self::for_language("python")
+    }
+
+    pub fn for_language(language: &str) -> Self {
         Self {
             mounted: StoredValue::new_local(None),
             fallback: NodeRef::new(),
             ready: RwSignal::new(false),
+            language: StoredValue::new(language.to_owned()),
         }
     }
 
@@ -126,6 +133,8 @@ impl Editor {
         let options = Object::new();
         Reflect::set(&options, &"doc".into(), &doc.into())?;
         Reflect::set(&options, &"label".into(), &label.into())?;
+        let language = self.language.try_get_value().unwrap_or_default();
+        Reflect::set(&options, &"lang".into(), &language.into())?;
         Reflect::set(&options, &"onChange".into(), on_change.as_ref())?;
         Reflect::set(&options, &"onRun".into(), on_run.as_ref())?;
         let handle = call(&module, "mountEditor", &[host.into(), options.into()])?;

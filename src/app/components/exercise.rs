@@ -32,7 +32,8 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
             .with(|p| p.exercise(&lesson, &exercise.with_value(|e| e.id.clone())))
     };
     let solution_shown = RwSignal::new(false);
-    let editor = Editor::new();
+    let language = exercise.with_value(|e| e.answer_language.clone());
+    let editor = Editor::for_language(language.as_deref().unwrap_or("python"));
 
     let check = move || {
         let source = code.get_untracked();
@@ -139,12 +140,15 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                     fallback=move || view! { <button type="button" class="solution-button" on:click=show_solution>"Show the solution"</button> }
                 >
                     {move || {
-                        let (code, html) = exercise.with_value(|e| (e.solution.clone(), e.solution_html.clone()));
+                        let (code, html, language) = exercise.with_value(|e| {
+                            let language = e.answer_language.clone().unwrap_or_else(|| "python".into());
+                            (e.solution.clone(), e.solution_html.clone(), language)
+                        });
                         view! {
                             <div class="solution">
                                 <p class="block-label">"Reference solution"</p>
                                 <Code code=CodeBlock {
-                                    language: "python".into(),
+                                    language,
                                     html,
                                     code,
                                     runnable: false,

@@ -4,10 +4,11 @@
 use super::items::{Item, is_list, top_level_items};
 use super::render::{callout_events, static_code_html};
 use super::{BLOCK_KINDS, LessonParser, is_identifier};
-use crate::build::highlight::python_html;
+use crate::build::highlight::{escape_html, python_html};
 use crate::model::course::is_valid_id;
 use crate::model::lesson::{
-    Block, ChoiceOption, Compare, Exercise, Mutant, Mutation, Question, TestStyle, Tests,
+    ANSWER_LANGUAGES, Block, ChoiceOption, Compare, Exercise, Mutant, Mutation, Question,
+    TestStyle, Tests,
 };
 use pulldown_cmark::{CowStr, Event};
 use std::collections::BTreeMap;
@@ -64,6 +65,14 @@ impl Role {
         let mut words = info.split_whitespace();
         match (kind, words.next().unwrap_or(""), words.next()) {
             ("step", "output", None) => Some(Self::Output),
+            // A text answer (`sql starter`): see [`ANSWER_LANGUAGES`].
+            ("exercise", lang, Some(role @ ("starter" | "solution")))
+                if ANSWER_LANGUAGES.contains(&lang) =>
+            {
+                [Self::Starter, Self::Solution]
+                    .into_iter()
+                    .find(|r| r.name() == role)
+            }
             ("exercise" | "step", "python", Some(role)) => [
                 Self::Starter,
                 Self::Tests,
@@ -330,7 +339,27 @@ impl LessonParser<'_> {
             TestStyle::detect(&tests.code)
         };
         let tests = tests.code;
-        let solution = solution?.code;
+        let solution = solution?;
+        let language = solution
+            .info
+            .split_whitespace()
+            .next()
+            .unwrap_or("python")
+            .to_owned();
+        if let Some(starter) = f.code.get(&Role::Starter)
+            && !starter.info.starts_with(&format!("{language} "))
+        {
+            self.error(
+                starter.line,
+                format!("exercise `{id}`: the starter and the solution are in different languages"),
+            );
+        }
+        let answer_language = (language != "python").then_some(language);
+        let solution_html = match answer_language {
+            None => python_html(&solution.code),
+            Some(_) => escape_html(&solution.code),
+        };
+        let solution = solution.code;
         Some(Block::Exercise(Exercise {
             id: id.to_owned(),
             title: f.title,
@@ -338,12 +367,13 @@ impl LessonParser<'_> {
             starter,
             tests: Tests { style, code: tests },
             hints: f.hints,
-            solution_html: python_html(&solution),
+            solution_html,
             solution,
             compare,
             step: false,
             expected_output: None,
             mutation,
+            answer_language,
         }))
     }
 
