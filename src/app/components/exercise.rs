@@ -105,7 +105,8 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
         title.clone().unwrap_or_else(|| id.clone())
     );
     view! {
-        <section class=if step { "step" } else { "exercise" } data-exercise=id.clone() aria-labelledby=format!("exercise-{id}")>
+        // A step is a group inside the text, not a landmark: a lesson has several, all alike.
+        <section class=if step { "step" } else { "exercise" } role=if step { Some("group") } else { None } data-exercise=id.clone() aria-labelledby=format!("exercise-{id}")>
             <header class="exercise-header">
                 <h2 id=format!("exercise-{id}") class="block-label">
                     <span class="kicker">{if step { "Try it" } else { "Exercise" }}</span>
