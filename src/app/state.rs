@@ -8,6 +8,7 @@ use crate::app::platform::storage::{back_up, key, local, requested_storage, use_
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
 use pyroad::learner::progress::{self, Progress};
+use pyroad::learner::saved_code;
 use pyroad::learner::transfer::{self, ImportMode};
 use pyroad::model::course::Course;
 use pyroad::web::embed::Event;
@@ -246,15 +247,17 @@ pub fn utc_offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
 }
 
-/// The learner's code for one exercise, saved on every edit under its own key.
+/// The learner's code for one exercise (or one file of it), saved on every edit under its
+/// own key.
+#[derive(Clone)]
 pub struct SavedCode {
     key: String,
 }
 
 impl SavedCode {
-    pub fn new(lesson: &str, exercise: &str) -> Self {
+    pub fn new(lesson: &str, exercise: &str, file: Option<&str>) -> Self {
         Self {
-            key: key(&format!("code/{lesson}/{exercise}")),
+            key: key(&saved_code::key(lesson, exercise, file)),
         }
     }
 

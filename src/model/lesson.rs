@@ -113,6 +113,69 @@ pub struct Exercise {
     /// The learner writes the tests: they must pass on `implementation` and catch every mutant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutation: Option<Mutation>,
+    /// The main file's path, when the exercise has several files (`starter`/`solution` are its
+    /// code; Check runs it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_file: Option<String>,
+    /// The exercise's other files, written beside the main one before it runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ExerciseFile>,
+}
+
+/// A file of a several-file exercise besides the main one: a module, a data file…
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseFile {
+    /// Relative to the working folder, like `shop/models.py`.
+    pub path: String,
+    /// `python`, or the fence's language (`text`, `csv`…).
+    pub language: String,
+    pub starter: String,
+    /// What the reference solution has in it (the starter, if the learner needn't change it).
+    pub solution: String,
+    pub solution_html: String,
+}
+
+/// A file the program finds in its working folder: its path there and its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl Exercise {
+    /// The files of the reference solution besides the main one.
+    pub fn solution_files(&self) -> Vec<SourceFile> {
+        self.other_files(|f| &f.solution)
+    }
+
+    /// The files as the learner first gets them, besides the main one.
+    pub fn starter_files(&self) -> Vec<SourceFile> {
+        self.other_files(|f| &f.starter)
+    }
+
+    fn other_files(&self, text: impl Fn(&ExerciseFile) -> &String) -> Vec<SourceFile> {
+        self.files
+            .iter()
+            .map(|f| SourceFile {
+                path: f.path.clone(),
+                text: text(f).clone(),
+            })
+            .collect()
+    }
+}
+
+/// Whether `path` may name a learner's file: relative, in folders, without `..`, of letters,
+/// digits, `_`, `-` and `.` (so it stays inside the working folder on every system).
+pub fn is_valid_file_path(path: &str) -> bool {
+    path.len() <= 200
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        })
 }
 
 /// The languages an exercise's answer may be written in besides Python: the editor highlights
@@ -266,6 +329,25 @@ mod tests {
         assert_eq!(normalize_output("6  \n\n"), "6");
         assert_eq!(normalize_output("a \r\nb\t\n"), "a\nb");
         assert_ne!(normalize_output(" 6"), normalize_output("6"));
+    }
+
+    #[test]
+    fn file_paths_stay_inside_the_working_folder() {
+        for good in ["main.py", "shop/models.py", "data-2024.csv", ".env"] {
+            assert!(is_valid_file_path(good), "{good}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x.py",
+            "a/../b.py",
+            "a//b.py",
+            "a/",
+            "C:\\x",
+            "a b.py",
+        ] {
+            assert!(!is_valid_file_path(bad), "{bad}");
+        }
     }
 
     #[test]

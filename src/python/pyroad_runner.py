@@ -230,10 +230,31 @@ def _trim(exc_info_exc):
     while node is not None and id(node) not in seen:
         seen.add(id(node))
         node.stack = traceback.StackSummary.from_list(
-            [f for f in node.stack if f.filename in (CODE, TESTS)]
+            [_as_learners(f) for f in node.stack if f.filename in (CODE, TESTS) or _in_folder(f.filename)]
         )
         node = node.__cause__ or node.__context__
     return "".join(te.format())
+
+
+def _in_folder(filename):
+    return _folder is not None and filename.startswith(_folder + os.sep)
+
+
+def _as_learners(frame):
+    """A frame of the learner's own module named as they know the file (`shop/cart.py`)."""
+    import traceback
+
+    if not _in_folder(frame.filename):
+        return frame
+    return traceback.FrameSummary(
+        os.path.relpath(frame.filename, _folder),
+        frame.lineno,
+        frame.name,
+        line=frame.line,
+        end_lineno=frame.end_lineno,
+        colno=frame.colno,
+        end_colno=frame.end_colno,
+    )
 
 
 def _learner_line(exc):
@@ -271,9 +292,11 @@ def handle(request_json):
     kind = request["type"]
     if kind == "check":
         _enter(_CHECK_FOLDER, fresh=True)
+        _write_files(request.get("files", ()))
         outcome = check(request)
     elif kind == "run":
         _enter(request.get("folder") or _SCRATCH_FOLDER, fresh=False)
+        _write_files(request.get("files", ()))
         outcome = run(request["code"], request.get("namespace"))
     else:
         raise ValueError(f"the runner can't handle a {kind!r} request")
@@ -296,6 +319,18 @@ def _enter(name, fresh):
         sys.path.remove(_folder)
     sys.path.insert(0, path)
     _folder = path
+
+
+def _write_files(files):
+    """Writes a program's other files (modules, data) into the working folder, folders and
+    all; a path that would leave the folder is refused."""
+    for file in files:
+        path = os.path.normpath(os.path.join(_folder, file["path"]))
+        if not path.startswith(_folder + os.sep):
+            raise ValueError(f"the file {file['path']!r} would be outside the working folder")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(file["text"])
 
 
 def run(code, namespace_key=None):

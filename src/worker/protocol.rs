@@ -4,7 +4,7 @@
 //! imports, so they are stated once, here. The golden messages in `tests/protocol/` pin the
 //! shapes: these types read them, and the runner's native test produces them.
 
-use crate::model::lesson::{Exercise, Mutation, TestStyle};
+use crate::model::lesson::{Exercise, Mutation, SourceFile, TestStyle};
 use serde::{Deserialize, Serialize};
 
 /// Time limit for a run when the lesson doesn't set one.
@@ -107,6 +107,9 @@ pub enum Request {
         namespace: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         folder: Option<String>,
+        /// Written into the working folder first (an example's other files).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<SourceFile>,
     },
     /// Runs the learner's code in a fresh namespace and an empty working folder, then the
     /// exercise's hidden tests.
@@ -126,6 +129,10 @@ pub enum Request {
         /// The code is the learner's pytest tests, run against these versions.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mutation: Option<Mutation>,
+        /// The exercise's other files, as the learner has them: written into the fresh
+        /// check folder first, so the code and the tests can import them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<SourceFile>,
         /// Seeds the generator of compared inputs, so a run can be repeated.
         seed: u32,
     },
@@ -144,10 +151,18 @@ pub struct CompareRequest {
 }
 
 impl Request {
-    pub fn check(id: u32, code: &str, exercise: &Exercise, seed: u32) -> Self {
+    /// Checks `code` (the main file) with the exercise's other `files` as the learner has them.
+    pub fn check(
+        id: u32,
+        code: &str,
+        files: Vec<SourceFile>,
+        exercise: &Exercise,
+        seed: u32,
+    ) -> Self {
         Self::Check {
             id,
             code: code.to_owned(),
+            files,
             tests: exercise.tests.code.clone(),
             style: exercise.tests.style,
             compare: exercise.compare.as_ref().map(|c| CompareRequest {
@@ -404,6 +419,14 @@ mod tests {
         let error = run.error.as_ref().unwrap();
         assert_eq!((error.kind.as_str(), error.line), ("NameError", Some(2)));
         assert!(error.traceback.contains("line 2"));
+        let Outcome::Run(in_module) = get("run-files-error") else {
+            panic!()
+        };
+        let trace = &in_module.error.as_ref().unwrap().traceback;
+        assert!(
+            trace.contains("File \"shop/cart.py\", line 2, in total"),
+            "the learner's module is named as they know it: {trace}"
+        );
         let Outcome::Run(exit) = get("run-exit") else {
             panic!()
         };
@@ -423,6 +446,7 @@ mod tests {
             "check-top-level-await",
             "check-output",
             "check-sql-answer",
+            "check-files",
         ] {
             let Outcome::Check(check) = get(solved) else {
                 panic!()
@@ -472,7 +496,7 @@ mod tests {
             "hints": [],
         }))
         .unwrap();
-        let json = Request::check(1, "x = 1", &exercise, 7).to_json();
+        let json = Request::check(1, "x = 1", Vec::new(), &exercise, 7).to_json();
         assert_eq!(
             json,
             r#"{"type":"check","id":1,"code":"x = 1","tests":"assert x == 1","style":"asserts","seed":7}"#

@@ -89,9 +89,12 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
         for exercise in lesson.exercises() {
             exercises += 1;
             let at = format!("{}/{}", lesson.id, exercise.id);
-            for (code, should_pass) in [(&exercise.solution, true), (&exercise.starter, false)] {
+            for (code, files, should_pass) in [
+                (&exercise.solution, exercise.solution_files(), true),
+                (&exercise.starter, exercise.starter_files(), false),
+            ] {
                 id += 1;
-                let (reply, _) = ask(&b, &Request::check(id, code, exercise, id)).await;
+                let (reply, _) = ask(&b, &Request::check(id, code, files, exercise, id)).await;
                 let Reply::Done {
                     result: Outcome::Check(outcome),
                     ..
@@ -125,6 +128,7 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
                 code: code.code.clone(),
                 namespace: None,
                 folder: Some(lesson.id.clone()),
+                files: Vec::new(),
             };
             let (_, printed) = ask(&b, &run).await;
             if normalize_output(&printed) != normalize_output(expected) {
@@ -174,6 +178,7 @@ async fn every_example_ends_as_its_lesson_says() {
                 code: code.code.clone(),
                 namespace: code.namespace(&lesson.id),
                 folder: Some(lesson.id.clone()),
+                files: Vec::new(),
             };
             let limit = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
             let Some((reply, _)) = ask_within(&b, &run, limit).await else {

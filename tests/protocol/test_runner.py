@@ -109,6 +109,23 @@ class GoldenMessages(unittest.TestCase):
         check = {**check, "code": "import os", "tests": "assert not os.path.exists('notes.txt')"}
         self.assertTrue(ok(check), "a Check starts from an empty folder")
 
+    def test_each_run_imports_the_files_as_they_are_now(self):
+        def printed(text):
+            request = {"type": "run", "id": 1, "code": "import greet\nprint(greet.WORD)",
+                       "folder": "files", "files": [{"path": "greet.py", "text": text}]}
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                outcome = pyroad_runner.handle(json.dumps(request))["run"]
+            self.assertTrue(outcome["ok"], outcome)
+            return out.getvalue().strip()
+
+        self.assertEqual(printed("WORD = 'hello'"), "hello")
+        self.assertEqual(printed("WORD = 'edited'"), "edited", "the edit counts, not the first import")
+
+    def test_a_file_outside_the_working_folder_is_refused(self):
+        request = {"type": "run", "id": 1, "code": "", "files": [{"path": "../escape.py", "text": ""}]}
+        with self.assertRaisesRegex(ValueError, "outside the working folder"):
+            pyroad_runner.handle(json.dumps(request))
+
     def shown(self, code):
         """Runs `code` with hooks that record what it printed and the images it showed."""
         events = []

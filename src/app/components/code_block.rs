@@ -49,6 +49,7 @@ pub fn Code(code: CodeBlock, #[prop(default = None)] lesson: Option<String>) -> 
                 code,
                 namespace,
                 folder,
+                files: Vec::new(),
             },
             timeout,
             |_| {},

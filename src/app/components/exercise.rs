@@ -10,16 +10,63 @@ use crate::app::state::{ProgressStore, SavedCode};
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
 use pyroad::model::lesson::Gradable;
-use pyroad::model::lesson::{CodeBlock, Exercise};
+use pyroad::model::lesson::{CodeBlock, Exercise, SourceFile};
 use pyroad::worker::protocol::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
+
+/// One file in the exercise's editor, as the learner has it: saved on every edit.
+#[derive(Clone)]
+struct EditedFile {
+    /// `None` for an exercise of one file.
+    path: Option<String>,
+    starter: String,
+    code: RwSignal<String>,
+    editor: Editor,
+    saved: SavedCode,
+}
+
+impl EditedFile {
+    fn new(
+        lesson: &str,
+        exercise: &str,
+        path: Option<&str>,
+        language: &str,
+        starter: &str,
+    ) -> Self {
+        let saved = SavedCode::new(lesson, exercise, path);
+        // Restored code is shown, never run, until the learner presses Check.
+        let code = RwSignal::new(saved.load().unwrap_or_else(|| starter.to_owned()));
+        Self {
+            path: path.map(str::to_owned),
+            starter: starter.to_owned(),
+            code,
+            editor: Editor::for_language(language),
+            saved,
+        }
+    }
+
+    /// The exercise's files: the main one first, then the others in the lesson's order.
+    fn all(exercise: &Exercise, lesson: &str) -> Vec<Self> {
+        let main_language = exercise.answer_language.as_deref().unwrap_or("python");
+        let main = Self::new(
+            lesson,
+            &exercise.id,
+            exercise.main_file.as_deref(),
+            main_language,
+            &exercise.starter,
+        );
+        let others = exercise
+            .files
+            .iter()
+            .map(|f| Self::new(lesson, &exercise.id, Some(&f.path), &f.language, &f.starter));
+        std::iter::once(main).chain(others).collect()
+    }
+}
 
 #[component]
 pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -> impl IntoView {
     let store = expect_context::<ProgressStore>();
-    let saved = SavedCode::new(&lesson_id, &exercise.id);
-    // Restored code is shown, never run, until the learner presses Check.
-    let code = RwSignal::new(saved.load().unwrap_or_else(|| exercise.starter.clone()));
-    let saved = StoredValue::new_local(saved);
+    let files = StoredValue::new_local(EditedFile::all(&exercise, &lesson_id));
+    let active = RwSignal::new(0usize);
     let console = Console::new();
     let results = RwSignal::new(None::<CheckOutcome>);
     let hints_shown = RwSignal::new(0usize);
@@ -32,14 +79,21 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
             .with(|p| p.exercise(&lesson, &exercise.with_value(|e| e.id.clone())))
     };
     let solution_shown = RwSignal::new(false);
-    let language = exercise.with_value(|e| e.answer_language.clone());
-    let editor = Editor::for_language(language.as_deref().unwrap_or("python"));
 
     let check = move || {
-        let source = code.get_untracked();
+        let (source, others) = files.with_value(|files| {
+            let others = files[1..]
+                .iter()
+                .map(|f| SourceFile {
+                    path: f.path.clone().unwrap_or_default(),
+                    text: f.code.get_untracked(),
+                })
+                .collect::<Vec<_>>();
+            (files[0].code.get_untracked(), others)
+        });
         let ex = exercise.get_value();
         console.start(
-            move |id| Request::check(id, &source, &ex, random_seed()),
+            move |id| Request::check(id, &source, others, &ex, random_seed()),
             DEFAULT_TIMEOUT_SECS,
             move |how| {
                 let Finished::Done {
@@ -63,16 +117,21 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
             },
         );
     };
-    let on_change = move |text: String| {
-        saved.with_value(|s| s.save(&text, store));
-        code.set(text);
-    };
+    let several = files.with_value(|f| f.len() > 1);
     let reset = move |_| {
-        if confirm("Replace your code with the starter code? Your changes will be lost.") {
-            let starter = exercise.with_value(|e| e.starter.clone());
-            saved.with_value(SavedCode::clear);
-            editor.set_value(&starter);
-            code.set(starter);
+        let question = if several {
+            "Put every file back as it started? Your changes will be lost."
+        } else {
+            "Replace your code with the starter code? Your changes will be lost."
+        };
+        if confirm(question) {
+            files.with_value(|files| {
+                for f in files {
+                    f.saved.clear();
+                    f.editor.set_value(&f.starter);
+                    f.code.set(f.starter.clone());
+                }
+            });
             results.set(None);
         }
     };
@@ -117,7 +176,7 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                 </Show>
             </header>
             <div class="prose" inner_html=prompt_html></div>
-            {editor.view(code.get_untracked(), label, on_change, check)}
+            {files_view(files.get_value(), active, &id, label, store, check)}
             <div class="exercise-actions">
                 {console.buttons(("✓", "Check"), check)}
                 <button type="button" class="reset" on:click=reset>"Reset"</button>
@@ -140,30 +199,129 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                     when=move || solution_shown.get()
                     fallback=move || view! { <button type="button" class="solution-button" on:click=show_solution>"Show the solution"</button> }
                 >
-                    {move || {
-                        let (code, html, language) = exercise.with_value(|e| {
-                            let language = e.answer_language.clone().unwrap_or_else(|| "python".into());
-                            (e.solution.clone(), e.solution_html.clone(), language)
-                        });
-                        view! {
-                            <div class="solution">
-                                <p class="block-label">"Reference solution"</p>
-                                <Code code=CodeBlock {
-                                    language,
-                                    html,
-                                    code,
-                                    runnable: false,
-                                    shared: false,
-                                    timeout_secs: None,
-                                    raises: None,
-                                }/>
-                            </div>
-                        }
+                    {move || view! {
+                        <div class="solution">
+                            <p class="block-label">"Reference solution"</p>
+                            {exercise.with_value(solution_files).into_iter().map(|(path, code)| view! {
+                                {path.map(|p| view! { <p class="file-name"><code>{p}</code></p> })}
+                                <Code code/>
+                            }).collect_view()}
+                        </div>
                     }}
                 </Show>
             </div>
         </section>
     }
+}
+
+/// The editor: one file, or a tab for each file (the main one first).
+fn files_view(
+    files: Vec<EditedFile>,
+    active: RwSignal<usize>,
+    exercise_id: &str,
+    label: String,
+    store: ProgressStore,
+    check: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let count = files.len();
+    let tab_id = move |i: usize, id: &str| format!("file-{id}-{i}");
+    let tabs = (count > 1).then(|| {
+        let id = exercise_id.to_owned();
+        let select = move |i: usize, id: &str| {
+            active.set(i);
+            if let Some(tab) = crate::app::platform::dom::window()
+                .document()
+                .and_then(|d| d.get_element_by_id(&tab_id(i, id)))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = tab.focus();
+            }
+        };
+        view! {
+            <div class="file-tabs" role="tablist" aria-label="Files">
+                {files.iter().enumerate().map(|(i, f)| {
+                    let id = id.clone();
+                    let key_id = id.clone();
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            id=tab_id(i, &id)
+                            aria-controls=format!("{}-panel", tab_id(i, &id))
+                            aria-selected=move || (active.get() == i).to_string()
+                            tabindex=move || if active.get() == i { "0" } else { "-1" }
+                            on:click=move |_| active.set(i)
+                            // Arrow keys move between the tabs, as in every tab list.
+                            on:keydown=move |ev| match ev.key().as_str() {
+                                "ArrowRight" => select((i + 1) % count, &key_id),
+                                "ArrowLeft" => select((i + count - 1) % count, &key_id),
+                                _ => {}
+                            }
+                        >
+                            {f.path.clone().unwrap_or_default()}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        }
+    });
+    let id = exercise_id.to_owned();
+    let panels = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let label = match &f.path {
+                Some(path) if count > 1 => format!("{label}, file {path}"),
+                _ => label.clone(),
+            };
+            let (code, saved) = (f.code, StoredValue::new_local(f.saved));
+            let on_change = move |text: String| {
+                saved.with_value(|s| s.save(&text, store));
+                code.set(text);
+            };
+            let editor = f.editor.view(code.get_untracked(), label, on_change, check);
+            if count == 1 {
+                return editor.into_any();
+            }
+            view! {
+                <div
+                    role="tabpanel"
+                    id=format!("{}-panel", tab_id(i, &id))
+                    aria-labelledby=tab_id(i, &id)
+                    hidden=move || active.get() != i
+                >
+                    {editor}
+                </div>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! { {tabs} {panels} }
+}
+
+/// The reference solution's files, each with its path when there are several.
+fn solution_files(e: &Exercise) -> Vec<(Option<String>, CodeBlock)> {
+    let block = |language: &str, code: &str, html: &str| CodeBlock {
+        language: language.to_owned(),
+        html: html.to_owned(),
+        code: code.to_owned(),
+        runnable: false,
+        shared: false,
+        timeout_secs: None,
+        raises: None,
+    };
+    let language = e.answer_language.as_deref().unwrap_or("python");
+    let main = (
+        e.main_file.clone(),
+        block(language, &e.solution, &e.solution_html),
+    );
+    let others = e.files.iter().map(|f| {
+        (
+            Some(f.path.clone()),
+            block(&f.language, &f.solution, &f.solution_html),
+        )
+    });
+    std::iter::once(main).chain(others).collect()
 }
 
 /// A step's result, in one line: right, or the first thing that isn't.

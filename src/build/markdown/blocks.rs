@@ -7,8 +7,8 @@ use super::{BLOCK_KINDS, LessonParser, is_identifier};
 use crate::build::highlight::{escape_html, python_html};
 use crate::model::course::is_valid_id;
 use crate::model::lesson::{
-    ANSWER_LANGUAGES, Block, ChoiceOption, Compare, Exercise, Mutant, Mutation, Question,
-    TestStyle, Tests,
+    ANSWER_LANGUAGES, Block, ChoiceOption, Compare, Exercise, ExerciseFile, Mutant, Mutation,
+    Question, TestStyle, Tests, is_valid_file_path,
 };
 use pulldown_cmark::{CowStr, Event};
 use std::collections::BTreeMap;
@@ -107,6 +107,24 @@ struct Fields {
     options: Option<Vec<ChoiceOption>>,
     /// ```` ```python mutant <the bug> ```` blocks, in order.
     mutants: Vec<Mutant>,
+    /// ```` ```python starter file=shop/models.py ```` and the like, in order.
+    files: Vec<FileFence>,
+}
+
+/// A fence with `file=`: one version of one file of a several-file exercise.
+struct FileFence {
+    path: String,
+    language: String,
+    /// `starter`, `solution`, or neither: a file given as it is (starter and solution alike).
+    role: Option<Role>,
+    main: bool,
+    code: String,
+    line: usize,
+}
+
+/// Whether a fence's info string gives a file (`file=…`).
+fn names_a_file(info: &str) -> bool {
+    info.split_whitespace().any(|w| w.starts_with("file="))
 }
 
 impl LessonParser<'_> {
@@ -175,6 +193,15 @@ impl LessonParser<'_> {
                 {
                     let bug = info.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
                     f.mutants.push(Mutant { bug, code });
+                }
+                Item::Code { info, code, line } if kind == "step" && names_a_file(&info) => {
+                    self.error(line, "a step has one file: make this an exercise to give it several");
+                    let _ = code;
+                }
+                Item::Code { info, code, line } if kind == "exercise" && names_a_file(&info) => {
+                    if let Some(file) = self.file_fence(&info, code, line) {
+                        f.files.push(file);
+                    }
                 }
                 Item::Code { info, code, line } => {
                     match Role::of(kind, &info) {
@@ -267,8 +294,158 @@ impl LessonParser<'_> {
         found
     }
 
-    fn exercise(&mut self, id: &str, line: usize, f: Fields) -> Option<Block> {
-        self.exercise_checked("exercise", id, line, f)
+    fn exercise(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
+        let files = self.exercise_files(&mut f, id, line);
+        let Some(Block::Exercise(exercise)) = self.exercise_checked("exercise", id, line, f) else {
+            return None;
+        };
+        let (main_file, files) = files?;
+        Some(Block::Exercise(Exercise {
+            main_file,
+            files,
+            ..exercise
+        }))
+    }
+
+    /// A fence like ```` ```python starter file=shop/models.py main ````.
+    fn file_fence(&mut self, info: &str, code: String, line: usize) -> Option<FileFence> {
+        let mut words = info.split_whitespace();
+        let language = words.next().unwrap_or("text").to_owned();
+        let (mut path, mut role, mut main) = (None, None, false);
+        for word in words {
+            match word {
+                "starter" => role = Some(Role::Starter),
+                "solution" => role = Some(Role::Solution),
+                "main" => main = true,
+                w if w.starts_with("file=") => {
+                    let p = &w["file=".len()..];
+                    if is_valid_file_path(p) {
+                        path = Some(p.to_owned());
+                    } else {
+                        self.error(line, format!("`{w}`: a file's path is relative, like file=shop/models.py, made of letters, digits, `_`, `-` and `.`"));
+                    }
+                }
+                w => self.error(line, format!("unknown option `{w}` on a file block (they take starter or solution, file=<path> and main)")),
+            }
+        }
+        if main && language != "python" {
+            self.error(
+                line,
+                "the main file is the Python that Check runs: mark a ```python block main",
+            );
+        }
+        Some(FileFence {
+            path: path?,
+            language,
+            role,
+            main,
+            code,
+            line,
+        })
+    }
+
+    /// Sorts an exercise's file blocks into files: its main one becomes the starter and
+    /// solution the exercise runs, the others its `files`. `(None, [])` without file blocks.
+    fn exercise_files(
+        &mut self,
+        f: &mut Fields,
+        id: &str,
+        line: usize,
+    ) -> Option<(Option<String>, Vec<ExerciseFile>)> {
+        let fences = std::mem::take(&mut f.files);
+        if fences.is_empty() {
+            return Some((None, Vec::new()));
+        }
+        if let Some(single) = f.code.get(&Role::Starter).or(f.code.get(&Role::Solution)) {
+            self.error(
+                single.line,
+                format!("exercise `{id}` has files: give this block a file=<path> too, or drop it"),
+            );
+            return None;
+        }
+        if f.mutants.len() + usize::from(f.code.contains_key(&Role::Implementation)) > 0 {
+            self.error(
+                line,
+                format!("exercise `{id}`: an exercise whose learner writes the tests has one file"),
+            );
+            return None;
+        }
+        // Path → (language, starter, solution), in the order the files first appear.
+        let mut files: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
+        let mut main: Option<(String, usize)> = None;
+        for fence in fences {
+            if fence.main {
+                if let Some((first, at)) = &main
+                    && *first != fence.path
+                {
+                    self.error(
+                        fence.line,
+                        format!("a second main file: `{first}` is marked main on line {at}"),
+                    );
+                }
+                main = Some((fence.path.clone(), fence.line));
+            }
+            let at = match files.iter().position(|(p, ..)| *p == fence.path) {
+                Some(at) => at,
+                None => {
+                    files.push((fence.path.clone(), fence.language.clone(), None, None));
+                    files.len() - 1
+                }
+            };
+            let entry = &mut files[at];
+            if entry.1 != fence.language {
+                self.error(
+                    fence.line,
+                    format!(
+                        "`{}` is written in {} here and in {} before",
+                        fence.path, fence.language, entry.1
+                    ),
+                );
+            }
+            let (slot, what) = match fence.role {
+                Some(Role::Solution) => (&mut entry.3, "solution"),
+                _ => (&mut entry.2, "starter"),
+            };
+            if slot.is_some() {
+                self.error(fence.line, format!("a second {what} of `{}`", fence.path));
+            }
+            *slot = Some(fence.code);
+        }
+        let main = match main {
+            Some((path, _)) => path,
+            None => match files.iter().find(|(_, language, ..)| language == "python") {
+                Some((path, ..)) => path.clone(),
+                None => {
+                    self.error(line, format!("exercise `{id}` has no Python file to run"));
+                    return None;
+                }
+            },
+        };
+        let mut others = Vec::new();
+        for (path, language, starter, solution) in files {
+            let starter = starter.unwrap_or_default();
+            let solution = solution.unwrap_or_else(|| starter.clone());
+            if path == main {
+                for (role, code) in [(Role::Starter, starter), (Role::Solution, solution)] {
+                    let info = format!("python {}", role.name());
+                    f.code.insert(role, Fenced { code, line, info });
+                }
+                continue;
+            }
+            let solution_html = if language == "python" {
+                python_html(&solution)
+            } else {
+                escape_html(&solution)
+            };
+            others.push(ExerciseFile {
+                path,
+                language,
+                starter,
+                solution,
+                solution_html,
+            });
+        }
+        Some((Some(main), others))
     }
 
     /// An exercise, or the body of a step (`kind`), whose tests may be empty.
@@ -374,6 +551,8 @@ impl LessonParser<'_> {
             expected_output: None,
             mutation,
             answer_language,
+            main_file: None,
+            files: Vec::new(),
         }))
     }
 

@@ -293,6 +293,60 @@ After.
         assert!(errors(&no_mutants)[0].contains("no ```python mutant <the bug> blocks"));
     }
 
+    const FILES: &str = "::: exercise cart\nFinish the cart.\n\n```python starter file=shop/cart.py\ndef total(items): ...\n```\n\n```python solution file=shop/cart.py\ndef total(items): return sum(items)\n```\n\n```text file=prices.txt\n3\n4\n```\n\n```python starter file=main.py main\nfrom shop.cart import total\n```\n\n```python tests\nfrom shop.cart import total\nassert total([1]) == 1\n```\n:::\n";
+
+    #[test]
+    fn an_exercise_may_have_several_files_with_one_main() {
+        let e = parse(FILES).exercises().next().unwrap().clone();
+        assert_eq!(e.main_file.as_deref(), Some("main.py"));
+        assert_eq!(e.starter, "from shop.cart import total");
+        assert_eq!(
+            e.solution, e.starter,
+            "a file without a solution stays as given"
+        );
+        let paths: Vec<_> = e.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["shop/cart.py", "prices.txt"]);
+        assert_eq!(e.files[0].solution, "def total(items): return sum(items)");
+        assert_eq!(e.files[1].language, "text");
+        assert_eq!(e.solution_files()[0].text, e.files[0].solution);
+        assert_eq!(e.starter_files()[0].text, "def total(items): ...");
+        // Without a main mark, the first Python file runs.
+        let e = parse(&FILES.replace(" main\n", "\n"))
+            .exercises()
+            .next()
+            .unwrap()
+            .clone();
+        assert_eq!(e.main_file.as_deref(), Some("shop/cart.py"));
+    }
+
+    #[test]
+    fn file_mistakes_name_the_line() {
+        assert_eq!(
+            errors(&FILES.replace("file=prices.txt", "file=../prices.txt")),
+            [
+                "content/s/l.md:12: `file=../prices.txt`: a file's path is relative, like file=shop/models.py, made of letters, digits, `_`, `-` and `.`"
+            ]
+        );
+        assert!(
+            errors(&FILES.replace("text file=prices.txt", "text file=prices.txt main"))[0]
+                .contains("mark a ```python block main")
+        );
+        assert!(
+            errors(&FILES.replace(
+                "```python tests",
+                "```python starter\nx = 1\n```\n\n```python tests"
+            ))[0]
+                .contains("has files: give this block a file=<path> too")
+        );
+        assert!(
+            errors(&FILES.replace("solution file=shop/cart.py", "starter file=shop/cart.py"))[0]
+                .contains("a second starter of `shop/cart.py`")
+        );
+        assert!(
+            errors(&FILES.replace("::: exercise", "::: step"))[0].contains("a step has one file")
+        );
+    }
+
     #[test]
     fn steps_are_checked_by_output_tests_or_both() {
         let step = |body: &str| {
