@@ -371,6 +371,74 @@ async fn an_sql_answer_is_highlighted_and_graded_by_the_rows_it_returns() {
     b.close().await;
 }
 
+#[tokio::test]
+async fn a_two_file_exercise_imports_the_learners_modules_and_keeps_every_file() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/organizing-code")).await;
+    let exercise = ".exercise[data-exercise=\"geometry-package\"]";
+    let tabs = b
+        .js(&format!("return [...document.querySelectorAll('{exercise} [role=tab]')].map((t) => t.textContent)"))
+        .await;
+    assert_eq!(
+        tabs,
+        serde_json::json!([
+            "main.py",
+            "geometry/__init__.py",
+            "geometry/circle.py",
+            "geometry/square.py"
+        ])
+    );
+    let tab = |i: usize| format!("{exercise} [role=tab]:nth-child({i})");
+    let panel = |i: usize| format!("{exercise} [role=tabpanel]:nth-of-type({i}) .cm-content");
+    let summary = format!("{exercise} .results-summary");
+    // The square module alone: the package doesn't export its names yet.
+    b.click(&tab(4)).await;
+    b.type_into_editor(
+        &panel(4),
+        "def area(side):\nreturn side * side\n\ndef perimeter(side):\nreturn 4 * side",
+    )
+    .await;
+    b.click(&format!("{exercise} button.run")).await;
+    b.wait_until_secs(&format!("document.querySelector('{summary}') !== null"), 60)
+        .await;
+    let failed = b.text(&format!("{exercise} .results li.failed")).await;
+    assert!(failed.contains("circle_area"), "{failed}");
+    b.click(&tab(2)).await;
+    b.type_into_editor(&panel(2), "from geometry.circle import area as circle_area\nfrom geometry.square import area as square_area").await;
+    b.click(&format!("{exercise} button.run")).await;
+    b.wait_until_secs(
+        &format!("document.querySelector('{summary}')?.textContent.startsWith('All ')"),
+        60,
+    )
+    .await;
+    // Every file comes back as the learner left it.
+    b.goto(&site.url("#/lesson/organizing-code")).await;
+    b.js("location.reload(); return 1").await;
+    b.wait_until(&format!(
+        "document.querySelectorAll('{exercise} .cm-editor').length === 4"
+    ))
+    .await;
+    let square = b
+        .js(&format!(
+            "return document.querySelector('{}').textContent",
+            panel(4)
+        ))
+        .await;
+    assert!(
+        square.as_str().unwrap().contains("return 4 * side"),
+        "{square}"
+    );
+    let init = b
+        .js(&format!(
+            "return document.querySelector('{}').textContent",
+            panel(2)
+        ))
+        .await;
+    assert!(init.as_str().unwrap().contains("as square_area"), "{init}");
+    b.close().await;
+}
+
 /// Types `code` into the exercise, runs it, waits up to `secs` for the end: the output.
 async fn output_of(b: &Browser, code: &str, secs: u64) -> String {
     type_code(b, code).await;
