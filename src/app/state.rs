@@ -8,7 +8,6 @@ use crate::app::platform::storage::{back_up, key, local, requested_storage, use_
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
 use pyroad::learner::progress::{self, Progress};
-use pyroad::learner::saved_code;
 use pyroad::learner::transfer::{self, ImportMode};
 use pyroad::model::course::Course;
 use pyroad::web::embed::Event;
@@ -257,7 +256,7 @@ pub struct SavedCode {
 impl SavedCode {
     pub fn new(lesson: &str, exercise: &str, file: Option<&str>) -> Self {
         Self {
-            key: key(&saved_code::key(lesson, exercise, file)),
+            key: key(&pyroad::learner::saved_code::key(lesson, exercise, file)),
         }
     }
 
@@ -275,6 +274,42 @@ impl SavedCode {
     pub fn clear(&self) {
         if let Some(storage) = local() {
             let _ = storage.remove_item(&self.key);
+        }
+    }
+}
+
+/// All the learner's saved code at once, for export and import.
+pub mod saved_code {
+    use super::{Notice, ProgressStore};
+    use crate::app::platform::storage::{key, local};
+    use leptos::prelude::Set;
+    use pyroad::learner::saved_code::STORAGE_PREFIX;
+    use pyroad::learner::transfer::SavedCode;
+
+    /// Every exercise's (and file's) code this browser keeps.
+    pub fn all() -> SavedCode {
+        let Some(storage) = local() else {
+            return SavedCode::new();
+        };
+        let prefix = key(STORAGE_PREFIX);
+        (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter_map(|k| {
+                let entry = k.strip_prefix(&prefix)?.to_owned();
+                Some((entry, storage.get_item(&k).ok().flatten()?))
+            })
+            .collect()
+    }
+
+    /// Saves imported code; on failure the learner is told.
+    pub fn write(code: SavedCode, store: ProgressStore) {
+        let Some(storage) = local() else { return };
+        let prefix = key(STORAGE_PREFIX);
+        if code
+            .iter()
+            .any(|(entry, text)| storage.set_item(&format!("{prefix}{entry}"), text).is_err())
+        {
+            store.notice.set(Some(Notice::SaveFailed));
         }
     }
 }

@@ -5,8 +5,10 @@
 
 use crate::learner::Millis;
 use crate::learner::progress::{self, Answer, Progress};
+use crate::learner::saved_code;
 use crate::learner::summary::Summary;
-use crate::model::course::Course;
+use crate::model::course::{Course, is_valid_id};
+use crate::model::lesson::is_valid_file_path;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,12 +35,19 @@ struct ExportFile<'a> {
     exported_at: Millis,
     course: &'a str,
     progress: Value,
+    /// The learner's code, by exercise (and file): see [`crate::learner::saved_code`].
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    code: &'a SavedCode,
 }
 
+/// The learner's code as saved: `lesson/exercise[/file]` → text.
+pub type SavedCode = BTreeMap<String, String>;
+
 /// The export file: `{"format":"pyroad-progress","version":1,"exported_at":<ms>,"course":"<course
-/// title>","progress":{...}}`, with the progress in its stored form ([`Progress::encode`]).
+/// title>","progress":{...},"code":{...}}`, with the progress in its stored form
+/// ([`Progress::encode`]) and the learner's code for each exercise (when there is some).
 /// Pretty-printed, so a curious learner can read it.
-pub fn export(progress: &Progress, course: &Course, now: Millis) -> String {
+pub fn export(progress: &Progress, code: &SavedCode, course: &Course, now: Millis) -> String {
     // Through `encode`, so the file holds exactly what storage holds, schema included.
     let stored = serde_json::from_str(&progress.encode()).expect("stored progress is JSON");
     serde_json::to_string_pretty(&ExportFile {
@@ -47,6 +56,7 @@ pub fn export(progress: &Progress, course: &Course, now: Millis) -> String {
         exported_at: now,
         course: &course.title,
         progress: stored,
+        code,
     })
     .expect("the export serializes")
 }
@@ -141,6 +151,55 @@ pub fn parse_import(text: &str, course: &Course) -> Result<Progress, ImportError
     check_sizes(&progress)?;
     check_lessons(&progress, course)?;
     Ok(progress)
+}
+
+/// The code in an export file that `parse_import` accepted, under the current lesson ids; code
+/// for lessons this course no longer has is left out (it has nowhere to go).
+pub fn imported_code(text: &str, course: &Course) -> Result<SavedCode, ImportError> {
+    let file: Value =
+        serde_json::from_str(text).map_err(|_| ImportError::new("This file isn't valid JSON."))?;
+    let Some(entries) = file.get("code") else {
+        return Ok(SavedCode::new());
+    };
+    let damaged = |what: &str| {
+        ImportError::new(format!(
+            "This progress file is damaged: the code saved for {what} can't be read."
+        ))
+    };
+    let entries = entries
+        .as_object()
+        .ok_or_else(|| damaged("its exercises"))?;
+    let mut code = SavedCode::new();
+    for (key, text) in entries {
+        let text = text
+            .as_str()
+            .ok_or_else(|| damaged(&format!("`{}`", shorten(key))))?;
+        let mut parts = key.splitn(3, '/');
+        let (lesson, exercise, file) = (parts.next().unwrap_or(""), parts.next(), parts.next());
+        let well_formed = exercise.is_some_and(is_valid_id) && file.is_none_or(is_valid_file_path);
+        if !well_formed {
+            return Err(damaged(&format!("`{}`", shorten(key))));
+        }
+        if let Some(lesson) = course.resolve(lesson) {
+            code.insert(
+                saved_code::entry(lesson, exercise.unwrap_or(""), file),
+                text.to_owned(),
+            );
+        }
+    }
+    Ok(code)
+}
+
+/// The code an import writes: all of the file's when replacing; when merging, the file's only
+/// where this browser has none (the learner's own copy stays).
+pub fn code_to_write(current: &SavedCode, incoming: SavedCode, mode: ImportMode) -> SavedCode {
+    match mode {
+        ImportMode::Replace => incoming,
+        ImportMode::Merge => incoming
+            .into_iter()
+            .filter(|(key, _)| !current.contains_key(key))
+            .collect(),
+    }
 }
 
 /// `decode`'s reasons can end in a line and column of the re-encoded `progress` value, which is
@@ -401,10 +460,41 @@ mod tests {
     }
 
     #[test]
+    fn the_learners_code_goes_with_the_export_and_comes_back() {
+        let code: SavedCode = [
+            ("a/e".to_owned(), "x = 1".to_owned()),
+            ("a/e/shop/cart.py".to_owned(), "def total(): ...".to_owned()),
+        ]
+        .into();
+        let text = export(&full(), &code, &sample(), 1);
+        assert_eq!(imported_code(&text, &sample()), Ok(code.clone()));
+        // Under a lesson's old id, it comes back under the new one; a removed lesson's is dropped.
+        let renamed = text
+            .replace("\"a/e", "\"old-a/e")
+            .replace("}\n}", ",\"gone/e\": \"y\"}\n}");
+        assert_eq!(imported_code(&renamed, &sample()), Ok(code.clone()));
+        let hostile = text.replace("a/e/shop/cart.py", "a/e/../../etc");
+        assert!(
+            imported_code(&hostile, &sample())
+                .unwrap_err()
+                .message
+                .contains("damaged")
+        );
+        // Merging keeps the learner's own copy; replacing takes the file's.
+        let mine: SavedCode = [("a/e".to_owned(), "mine".to_owned())].into();
+        let merged = code_to_write(&mine, code.clone(), ImportMode::Merge);
+        assert_eq!(merged.keys().collect::<Vec<_>>(), ["a/e/shop/cart.py"]);
+        assert_eq!(
+            code_to_write(&mine, code.clone(), ImportMode::Replace),
+            code
+        );
+    }
+
+    #[test]
     fn exports_read_back_as_they_were() {
         let p = full();
         assert_eq!(p.status("b"), crate::learner::progress::Status::Done);
-        let text = export(&p, &sample(), 99);
+        let text = export(&p, &SavedCode::new(), &sample(), 99);
         assert!(
             text.starts_with("{\n  \"format\": \"pyroad-progress\",\n  \"version\": 1,\n  \"exported_at\": 99,\n  \"course\": \"T\",\n  \"progress\": {"),
             "{text}"
@@ -413,7 +503,7 @@ mod tests {
         assert_eq!(parse_import(&text, &sample()), Ok(p));
         let empty = Progress::default();
         assert_eq!(
-            parse_import(&export(&empty, &sample(), 0), &sample()),
+            parse_import(&export(&empty, &SavedCode::new(), &sample(), 0), &sample()),
             Ok(empty)
         );
     }

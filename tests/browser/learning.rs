@@ -269,6 +269,12 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
         .send_keys("Defaults are evaluated once.")
         .await
         .unwrap();
+    // A file of a several-file exercise, as its editor saves it.
+    let square = "'pyroad/code/organizing-code/geometry-package/geometry/square.py'";
+    b.js(&format!(
+        "localStorage.setItem({square}, 'area = lambda s: s * s'); return 1"
+    ))
+    .await;
     b.goto(&site.url("")).await;
     let statuses = "return [...document.querySelectorAll('.lesson-node')].map(n => n.dataset.status).join(',')";
     b.find(".lesson-node").await;
@@ -296,7 +302,10 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     assert!(
         exported.contains("\"format\": \"pyroad-progress\"")
             && exported.contains("Defaults are evaluated once.")
+            && exported.contains("\"organizing-code/geometry-package/geometry/square.py\": \"area = lambda s: s * s\"")
     );
+    b.js(&format!("localStorage.removeItem({square}); return 1"))
+        .await;
 
     b.js("window.confirm = () => true").await;
     b.click("#reset-progress").await;
@@ -346,6 +355,12 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     b.goto(&site.url("")).await;
     b.find(".lesson-node").await;
     assert_eq!(b.js(statuses).await, before);
+    assert_eq!(
+        b.js(&format!("return localStorage.getItem({square})"))
+            .await,
+        "area = lambda s: s * s",
+        "the exported code comes back"
+    );
     b.goto(&site.url("#/lesson/functions")).await;
     assert_eq!(
         b.text("#lesson-notes").await,

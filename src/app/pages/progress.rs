@@ -3,7 +3,7 @@
 
 use crate::app::components::progress_bar::BarFill;
 use crate::app::platform::dom::{confirm, now_millis, set_title, window};
-use crate::app::state::ProgressStore;
+use crate::app::state::{ProgressStore, saved_code};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pyroad::learner::progress::Progress;
@@ -187,6 +187,7 @@ fn Notes() -> impl IntoView {
 #[derive(Clone)]
 struct Pending {
     incoming: Progress,
+    code: transfer::SavedCode,
     merged: ImportSummary,
     replaced: ImportSummary,
 }
@@ -200,7 +201,7 @@ fn Transfer() -> impl IntoView {
     let export = move |_| {
         let json = store
             .progress
-            .with_untracked(|p| transfer::export(p, course, now_millis()));
+            .with_untracked(|p| transfer::export(p, &saved_code::all(), course, now_millis()));
         let date: String = js_sys::Date::new_0().to_iso_string().into();
         match download(&format!("pyroad-progress-{}.json", &date[..10]), &json) {
             Ok(()) => message.set(Some((
@@ -239,9 +240,11 @@ fn Transfer() -> impl IntoView {
                 )));
                 return;
             };
-            match transfer::parse_import(&text, course) {
+            let parsed = transfer::parse_import(&text, course)
+                .and_then(|p| Ok((p, transfer::imported_code(&text, course)?)));
+            match parsed {
                 Err(error) => message.set(Some((false, format!("{error} Nothing was changed.")))),
-                Ok(incoming) => {
+                Ok((incoming, code)) => {
                     let current = store.progress.get_untracked();
                     let merged = transfer::summarize(
                         &current,
@@ -252,6 +255,7 @@ fn Transfer() -> impl IntoView {
                     message.set(None);
                     pending.set(Some(Pending {
                         incoming,
+                        code,
                         merged,
                         replaced,
                     }));
@@ -263,6 +267,10 @@ fn Transfer() -> impl IntoView {
         if let Some(p) = pending.get_untracked() {
             let current = store.progress.get_untracked();
             store.replace(transfer::apply(&current, p.incoming, mode));
+            saved_code::write(
+                transfer::code_to_write(&saved_code::all(), p.code, mode),
+                store,
+            );
             pending.set(None);
             message.set(Some((true, "Imported.".into())));
         }

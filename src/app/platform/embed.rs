@@ -72,9 +72,11 @@ pub fn keep_progress_on_host(course: &'static Course, store: ProgressStore) {
             window().clear_timeout_with_handle(pending);
         }
         timer.set(Some(run_after(SAVE_DELAY_MS, move || {
-            let file = store
-                .progress
-                .with_untracked(|p| pyroad::learner::transfer::export(p, course, now_millis()));
+            let file = store.progress.with_untracked(|p| {
+                // The host keeps progress; code stays in the frame's storage.
+                let code = pyroad::learner::transfer::SavedCode::new();
+                pyroad::learner::transfer::export(p, &code, course, now_millis())
+            });
             if let Ok(data) = serde_json::from_str(&file) {
                 emit(Event::SaveProgress { data });
             }
