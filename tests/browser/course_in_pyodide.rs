@@ -77,9 +77,14 @@ async fn course_and_worker() -> (content::Compiled, StaticServer, Browser) {
         compiled
             .lessons
             .retain(|lesson| only.contains(&lesson.id.as_str()));
+        // A misspelt id would otherwise pass by checking nothing.
+        let unknown: Vec<&&str> = only
+            .iter()
+            .filter(|id| !compiled.lessons.iter().any(|lesson| lesson.id == **id))
+            .collect();
         assert!(
-            !compiled.lessons.is_empty(),
-            "PYROAD_LESSONS names no lesson"
+            unknown.is_empty(),
+            "PYROAD_LESSONS names no lesson {unknown:?}"
         );
     }
     let site = StaticServer::start(dist_dir(), "/");
