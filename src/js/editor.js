@@ -167,6 +167,9 @@ export function mountEditor(parent, options) {
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of({
           "aria-label": label,
+          // Editable text is focusable anyway; saying so lets audits see that a scrolling
+          // editor (a long line in a narrow step) can be reached from the keyboard.
+          tabindex: "0",
           autocorrect: "off",
           autocapitalize: "off",
           autocomplete: "off",

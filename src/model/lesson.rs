@@ -74,6 +74,22 @@ pub struct CodeBlock {
     /// checks it does. For authors only, so not sent to the app.
     #[serde(skip)]
     pub raises: Option<String>,
+    /// An example of several files, shown as tabs: every file in the order written, the main
+    /// one (the Python that Run runs, whose text is `code`) among them. Empty for one file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ExampleFile>,
+}
+
+/// One file of a several-file example.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleFile {
+    /// Relative to the working folder, like `shop/cart.py`.
+    pub path: String,
+    pub language: String,
+    pub code: String,
+    pub html: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub main: bool,
 }
 
 impl CodeBlock {
@@ -82,6 +98,36 @@ impl CodeBlock {
     /// The namespace its Run shares with the lesson's other shared blocks, if it is shared.
     pub fn namespace(&self, lesson_id: &str) -> Option<String> {
         self.shared.then(|| format!("lesson:{lesson_id}"))
+    }
+
+    /// The text of each file as written (of the one file, for a one-file example).
+    pub fn texts(&self) -> Vec<String> {
+        if self.files.is_empty() {
+            vec![self.code.clone()]
+        } else {
+            self.files.iter().map(|f| f.code.clone()).collect()
+        }
+    }
+
+    /// What a Run runs, given each file's text as [`Self::texts`] orders them (the learner may
+    /// have edited them): the main file's code, and the other files to write beside it.
+    pub fn sources(&self, texts: &[String]) -> (String, Vec<SourceFile>) {
+        if self.files.is_empty() {
+            return (texts.first().cloned().unwrap_or_default(), Vec::new());
+        }
+        let mut main = String::new();
+        let mut others = Vec::new();
+        for (file, text) in self.files.iter().zip(texts) {
+            if file.main {
+                main = text.clone();
+            } else {
+                others.push(SourceFile {
+                    path: file.path.clone(),
+                    text: text.clone(),
+                });
+            }
+        }
+        (main, others)
     }
 }
 

@@ -92,6 +92,12 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
         .await;
         b.click(".exercise button.stop").await;
 
+        // Tabs: an example of several files, edited, and a several-file exercise.
+        b.goto(&site.url("#/lesson/organizing-code")).await;
+        b.click(".code-block:has([role=tab]) button.edit").await;
+        b.find(".code-block:has([role=tab]) .cm-content").await;
+        audit(&b, "lesson with files in tabs", &mut problems).await;
+
         for (route, page) in [("#/progress", "progress"), ("#/review", "review")] {
             b.goto(&site.url(route)).await;
             b.find("main h1").await;

@@ -189,12 +189,13 @@ async fn every_example_ends_as_its_lesson_says() {
             }
             ran += 1;
             id += 1;
+            let (main, files) = code.sources(&code.texts());
             let run = Request::Run {
                 id,
-                code: code.code.clone(),
+                code: main,
                 namespace: code.namespace(&lesson.id),
                 folder: Some(lesson.id.clone()),
-                files: Vec::new(),
+                files,
             };
             let limit = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
             let Some((reply, _)) = ask_within(&b, &run, limit).await else {

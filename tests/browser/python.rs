@@ -420,20 +420,90 @@ async fn a_two_file_exercise_imports_the_learners_modules_and_keeps_every_file()
         "document.querySelectorAll('{exercise} .cm-editor').length === 4"
     ))
     .await;
-    let square = b
-        .js(&format!(
-            "return document.querySelector('{}').textContent",
-            panel(4)
-        ))
+    // The panels of other tabs are hidden, so their text is read from the page, not the screen.
+    for (i, kept) in [(4, "4 * side"), (2, "as square_area")] {
+        let text = b
+            .js(&format!(
+                "return document.querySelector('{}').textContent",
+                panel(i)
+            ))
+            .await;
+        assert!(text.as_str().unwrap().contains(kept), "{text}");
+    }
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_example_of_several_files_shows_a_tab_each_and_runs_them_as_edited() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/organizing-code")).await;
+    let example = ".code-block:has([role=tab])";
+    b.find(example).await;
+    let tabs = b
+        .js(&format!("return [...document.querySelectorAll('{example} [role=tab]')].map((t) => [t.textContent, t.ariaSelected])"))
         .await;
-    assert!(square.as_str().unwrap().contains("4 * side"), "{square}");
-    let init = b
-        .js(&format!(
-            "return document.querySelector('{}').textContent",
-            panel(2)
-        ))
-        .await;
-    assert!(init.as_str().unwrap().contains("as square_area"), "{init}");
+    assert_eq!(
+        tabs,
+        serde_json::json!([
+            ["main.py", "true"],
+            ["shop/__init__.py", "false"],
+            ["shop/pricing.py", "false"],
+            ["shop/cart.py", "false"]
+        ]),
+        "a tab a file, the main one shown first"
+    );
+    let tab = |i: usize| format!("{example} [role=tab]:nth-child({i})");
+    let shown = format!("{example} [role=tabpanel] code");
+    assert!(b.text(&shown).await.starts_with("import shop"));
+    // Arrow keys move along the tabs, as in any tab list.
+    b.find(&tab(1))
+        .await
+        .send_keys(&char::from(fantoccini::key::Key::Right).to_string())
+        .await
+        .unwrap();
+    b.wait_until(&format!(
+        "document.activeElement === document.querySelector('{}')",
+        tab(2)
+    ))
+    .await;
+    assert!(b.text(&shown).await.contains("Setting up the shop package"));
+    b.click(&tab(3)).await;
+    assert!(b.text(&shown).await.starts_with("TAX_RATE = 0.2"));
+
+    let output = format!("{example} .console .output");
+    let note = format!("document.querySelector('{example} .console-note')?.textContent");
+    let ran = async |expected: &str| {
+        b.click(&format!("{example} button.run")).await;
+        b.wait_until_secs(&format!("{note}?.startsWith('Finished') && document.querySelector('{output}')?.textContent === {expected:?}"), 60).await;
+    };
+    ran("Setting up the shop package...\n18.6\n12.0\n0.2 3.6\n").await;
+
+    // Edit one file: the run uses it, and it survives a look at another tab; Restore undoes it.
+    b.click(&format!("{example} button.edit")).await;
+    let editor = format!("{example} [role=tabpanel] .cm-content");
+    b.type_into_editor(
+        &editor,
+        "TAX_RATE = 0.1\nwith_tax = lambda price: round(price * (1 + TAX_RATE), 2)",
+    )
+    .await;
+    ran("Setting up the shop package...\n17.05\n11.0\n0.1 3.3\n").await;
+    b.click(&tab(1)).await;
+    b.wait_until(&format!(
+        "document.querySelector('{editor}')?.textContent.startsWith('import shop')"
+    ))
+    .await;
+    b.click(&tab(3)).await;
+    b.wait_until(&format!(
+        "document.querySelector('{editor}')?.textContent.startsWith('TAX_RATE = 0.1')"
+    ))
+    .await;
+    b.click(&format!("{example} button.restore")).await;
+    b.wait_until(&format!(
+        "document.querySelector('{editor}')?.textContent.startsWith('TAX_RATE = 0.2')"
+    ))
+    .await;
+    ran("Setting up the shop package...\n18.6\n12.0\n0.2 3.6\n").await;
     b.close().await;
 }
 

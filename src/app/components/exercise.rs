@@ -4,6 +4,7 @@
 use crate::app::components::code_block::Code;
 use crate::app::components::console::Console;
 use crate::app::components::editor::Editor;
+use crate::app::components::file_tabs::file_tabs;
 use crate::app::platform::dom::{confirm, random_seed};
 use crate::app::python::Finished;
 use crate::app::state::{ProgressStore, SavedCode};
@@ -226,44 +227,14 @@ fn files_view(
     let count = files.len();
     let tab_id = move |i: usize, id: &str| format!("file-{id}-{i}");
     let tabs = (count > 1).then(|| {
+        let paths = files
+            .iter()
+            .map(|f| f.path.clone().unwrap_or_default())
+            .collect();
         let id = exercise_id.to_owned();
-        let select = move |i: usize, id: &str| {
-            active.set(i);
-            if let Some(tab) = crate::app::platform::dom::window()
-                .document()
-                .and_then(|d| d.get_element_by_id(&tab_id(i, id)))
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-            {
-                let _ = tab.focus();
-            }
-        };
-        view! {
-            <div class="file-tabs" role="tablist" aria-label="Files">
-                {files.iter().enumerate().map(|(i, f)| {
-                    let id = id.clone();
-                    let key_id = id.clone();
-                    view! {
-                        <button
-                            type="button"
-                            role="tab"
-                            id=tab_id(i, &id)
-                            aria-controls=format!("{}-panel", tab_id(i, &id))
-                            aria-selected=move || (active.get() == i).to_string()
-                            tabindex=move || if active.get() == i { "0" } else { "-1" }
-                            on:click=move |_| active.set(i)
-                            // Arrow keys move between the tabs, as in every tab list.
-                            on:keydown=move |ev| match ev.key().as_str() {
-                                "ArrowRight" => select((i + 1) % count, &key_id),
-                                "ArrowLeft" => select((i + count - 1) % count, &key_id),
-                                _ => {}
-                            }
-                        >
-                            {f.path.clone().unwrap_or_default()}
-                        </button>
-                    }
-                }).collect_view()}
-            </div>
-        }
+        file_tabs(paths, active, format!("file-{id}"), move |i| {
+            format!("{}-panel", tab_id(i, &id))
+        })
     });
     let id = exercise_id.to_owned();
     let panels = files
@@ -309,6 +280,7 @@ fn solution_files(e: &Exercise) -> Vec<(Option<String>, CodeBlock)> {
         shared: false,
         timeout_secs: None,
         raises: None,
+        files: Vec::new(),
     };
     let language = e.answer_language.as_deref().unwrap_or("python");
     let main = (

@@ -1,12 +1,13 @@
 //! Pieces the pages are built from. `code_block` (an example with Run and Copy), `exercise`
 //! and `quiz` are the lesson's interactive blocks; `console` shows a program's output and
-//! takes its input; `editor` wraps CodeMirror, loaded only when a page needs it; `loading`
+//! takes its input; `editor` wraps CodeMirror, `file_tabs` switches between files, loaded only when a page needs it; `loading`
 //! fetches a lesson and shows why it failed; the rest are the header's parts.
 
 pub mod code_block;
 pub mod console;
 pub mod editor;
 pub mod exercise;
+pub mod file_tabs;
 pub mod header;
 pub mod loading;
 pub mod progress_bar;

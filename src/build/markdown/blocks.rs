@@ -123,7 +123,7 @@ struct FileFence {
 }
 
 /// Whether a fence's info string gives a file (`file=…`).
-fn names_a_file(info: &str) -> bool {
+pub(super) fn names_a_file(info: &str) -> bool {
     info.split_whitespace().any(|w| w.starts_with("file="))
 }
 
@@ -317,14 +317,7 @@ impl LessonParser<'_> {
                 "starter" => role = Some(Role::Starter),
                 "solution" => role = Some(Role::Solution),
                 "main" => main = true,
-                w if w.starts_with("file=") => {
-                    let p = &w["file=".len()..];
-                    if is_valid_file_path(p) {
-                        path = Some(p.to_owned());
-                    } else {
-                        self.error(line, format!("`{w}`: a file's path is relative, like file=shop/models.py, made of letters, digits, `_`, `-` and `.`"));
-                    }
-                }
+                w if w.starts_with("file=") => path = self.file_path(w, line),
                 w => self.error(line, format!("unknown option `{w}` on a file block (they take starter or solution, file=<path> and main)")),
             }
         }
@@ -342,6 +335,16 @@ impl LessonParser<'_> {
             code,
             line,
         })
+    }
+
+    /// The path of a fence's `file=<path>` word, checked.
+    pub(super) fn file_path(&mut self, word: &str, line: usize) -> Option<String> {
+        let path = &word["file=".len()..];
+        if is_valid_file_path(path) {
+            return Some(path.to_owned());
+        }
+        self.error(line, format!("`{word}`: a file's path is relative, like file=shop/models.py, made of letters, digits, `_`, `-` and `.`"));
+        None
     }
 
     /// Sorts an exercise's file blocks into files: its main one becomes the starter and

@@ -347,6 +347,80 @@ After.
         );
     }
 
+    const EXAMPLE_FILES: &str = "Two files:\n\n```python file=shop/cart.py\ndef total(items): return sum(items)\n```\n\n```python file=main.py main timeout=5\nfrom shop.cart import total\nprint(total([3, 4]))\n```\n\n```text file=prices.txt\n3\n```\n\nThen one.\n\n```python\nprint(1)\n```\n";
+
+    #[test]
+    fn adjacent_file_fences_are_one_example_of_several_files() {
+        let lesson = parse(EXAMPLE_FILES);
+        let codes: Vec<_> = lesson
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Code(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(codes.len(), 2, "three file fences make one example");
+        let example = codes[0];
+        let paths: Vec<_> = example.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["shop/cart.py", "main.py", "prices.txt"]);
+        assert!(example.files[1].main && example.runnable);
+        assert_eq!(
+            example.timeout_secs,
+            Some(5),
+            "the main fence says how it runs"
+        );
+        let (main, others) = example.sources(&example.texts());
+        assert!(main.starts_with("from shop.cart import total"));
+        let others: Vec<_> = others
+            .iter()
+            .map(|f| (f.path.as_str(), f.text.as_str()))
+            .collect();
+        assert_eq!(
+            others,
+            [
+                ("shop/cart.py", "def total(items): return sum(items)"),
+                ("prices.txt", "3")
+            ]
+        );
+        assert!(codes[1].files.is_empty());
+        // Without a main mark, the first Python file runs.
+        let unmarked = parse(&EXAMPLE_FILES.replace(" main timeout=5", ""));
+        let Block::Code(example) = &unmarked.blocks[1] else {
+            panic!("an example")
+        };
+        assert!(example.files[0].main && example.code.starts_with("def total"));
+    }
+
+    #[test]
+    fn example_file_mistakes_name_the_line() {
+        let errors_of = |from: &str, to: &str| errors(&EXAMPLE_FILES.replace(from, to));
+        assert!(
+            errors_of("text file=prices.txt", "text file=prices.txt main")[0]
+                .contains("a second main file: `main.py` is marked main on line 7")
+        );
+        assert_eq!(
+            errors_of(
+                "python file=shop/cart.py",
+                "python file=shop/cart.py timeout=3"
+            ),
+            [
+                "content/s/l.md:3: `shop/cart.py` is not the main file: put how the example runs (norun, shared, timeout=, raises=) on the main file's fence"
+            ]
+        );
+        assert!(
+            errors_of("file=prices.txt", "file=main.py")[0].contains("`main.py` appears twice")
+        );
+        assert!(
+            errors_of("file=prices.txt", "file=../prices.txt")[0]
+                .contains("a file's path is relative")
+        );
+        let no_python = EXAMPLE_FILES
+            .replace(" main timeout=5", "")
+            .replace("python file=", "text file=");
+        assert!(errors(&no_python)[0].contains("needs a Python file to run"));
+    }
+
     #[test]
     fn steps_are_checked_by_output_tests_or_both() {
         let step = |body: &str| {

@@ -2,6 +2,7 @@
 //! task lists, and code shown inside prompts.
 
 use super::LessonParser;
+use super::blocks::names_a_file;
 use super::items::{Item, plain_text, slugify, top_level_items};
 use crate::build::highlight::escape_html;
 use crate::model::lesson::{Block, CalloutKind, CodeBlock};
@@ -27,8 +28,20 @@ impl LessonParser<'_> {
                 });
             }
         };
+        // Adjacent ```` ```python file=… ```` fences: one example of several files.
+        let mut file_fences = Vec::new();
         for item in items {
+            if !matches!(&item, Item::Code { info, .. } if names_a_file(info))
+                && !file_fences.is_empty()
+                && let Some(block) = self.several_files_example(std::mem::take(&mut file_fences))
+            {
+                blocks.push(Block::Code(block));
+            }
             match item {
+                Item::Code { info, code, line } if names_a_file(&info) => {
+                    flush(&mut prose, &mut blocks, self);
+                    file_fences.extend(self.example_fence(&info, code, line));
+                }
                 Item::Code { info, code, line } => {
                     flush(&mut prose, &mut blocks, self);
                     blocks.push(Block::Code(self.code_block(&info, code, line)));
@@ -53,6 +66,9 @@ impl LessonParser<'_> {
                     prose.extend(Self::render_task_list(options));
                 }
             }
+        }
+        if let Some(block) = self.several_files_example(file_fences) {
+            blocks.push(Block::Code(block));
         }
         flush(&mut prose, &mut blocks, self);
         blocks
