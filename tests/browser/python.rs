@@ -311,7 +311,7 @@ async fn tests_the_learner_writes_are_told_which_bug_slipped_through() {
     let exercise = ".exercise[data-exercise=\"test-the-slugger\"]";
     b.type_into_editor(
         &format!("{exercise} .cm-content"),
-        "def test_words(): assert slugify(\"Hello World\") == \"hello-world\"",
+        "def test_words(): assert slugify(\"Hello WORLD\") == \"hello-world\"",
     )
     .await;
     b.click(&format!("{exercise} button.run")).await;
@@ -332,7 +332,7 @@ async fn tests_the_learner_writes_are_told_which_bug_slipped_through() {
     );
     assert_eq!(
         b.text(&format!("{exercise} .results-summary")).await,
-        "3 of 4 checks passed."
+        "4 of 5 checks passed."
     );
     b.close().await;
 }
