@@ -377,6 +377,8 @@ async fn a_two_file_exercise_imports_the_learners_modules_and_keeps_every_file()
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/organizing-code")).await;
     let exercise = ".exercise[data-exercise=\"geometry-package\"]";
+    // The lesson arrives after the page: wait for its tabs before reading them.
+    b.find(&format!("{exercise} [role=tab]")).await;
     let tabs = b
         .js(&format!("return [...document.querySelectorAll('{exercise} [role=tab]')].map((t) => t.textContent)"))
         .await;
