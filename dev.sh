@@ -62,11 +62,36 @@ python_packages() {
       rm -rf "$wheels"
       python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
         --python-version 3.14 --platform any --require-hashes -r "$spec" -d "$wheels"
+      # `# source: name==version --hash=…`: a package whose PyPI wheels are all compiled, but
+      # whose Python code runs without its optional C speedups (markupsafe): its source, by hash.
+      sed -n 's/^# source: //p' "$spec" >"$wheels/sources.txt"
+      if [ -s "$wheels/sources.txt" ]; then
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary=:all: \
+          --require-hashes -r "$wheels/sources.txt" -d "$wheels"
+      fi
       touch "$wheels/.complete"
     fi
   done
   python3 - "$out" <<'PY'
-import hashlib, io, json, pathlib, re, sys, zipfile
+import hashlib, io, json, pathlib, re, sys, tarfile, time, zipfile
+
+def source_files(sdist):
+    """(path in site-packages, bytes, date) of a source package's pure-Python files: its
+    package folder (under src/ or at the top) less C sources, and a dist-info for metadata."""
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if m.isfile()]
+        root = members[0].name.split("/")[0]
+        name = root.rsplit("-", 1)[0].lower()
+        for m in members:
+            parts = m.name.split("/")[1:]
+            if parts[:1] == ["src"]:
+                parts = parts[1:]
+            date = time.gmtime(m.mtime)[:6]
+            if parts[0] == name and not m.name.endswith((".c", ".pyi")):
+                yield "/".join(parts), tar.extractfile(m).read(), date
+            elif parts == ["PKG-INFO"]:
+                yield f"{root}.dist-info/METADATA", tar.extractfile(m).read(), date
+
 out = pathlib.Path(sys.argv[1]) / "python-packages"
 out.mkdir(exist_ok=True)
 groups = {}
@@ -81,6 +106,11 @@ for spec in sorted(pathlib.Path("content/python-packages").glob("*.txt")):
                     top = info.filename.split("/")[0]
                     if not top.endswith((".dist-info", ".data")):
                         modules.add(top.removesuffix(".py"))
+        for sdist in sorted(pathlib.Path("target/python-wheels", group).glob("*.tar.gz")):
+            for path, blob, date in source_files(sdist):
+                archive.writestr(zipfile.ZipInfo(path, date), blob, zipfile.ZIP_DEFLATED)
+                if not path.split("/")[0].endswith(".dist-info"):
+                    modules.add(path.split("/")[0])
     # `# imports: a, b` in the list: modules outside the group that need it (zoneinfo → tzdata).
     for line in spec.read_text().splitlines():
         if m := re.match(r"#\s*imports:\s*(.+)", line):

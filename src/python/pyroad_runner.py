@@ -48,6 +48,89 @@ def setup(hooks):
     import sysconfig
 
     install_matplotlib_backend(sysconfig.get_path("purelib"))
+    guard_servers()
+    # Django refuses database calls from a thread that runs an event loop, to protect data
+    # shared between threads; here there is one thread, and programs run inside the loop.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- Servers and processes -----------------------------------------------------------------
+
+SERVER_MESSAGE = (
+    "A program can't serve web pages from inside the browser: nothing could connect to it. "
+    "Call your app through its test client instead: app.test_client() in Flask, "
+    "django.test.Client() in Django."
+)
+
+
+def guard_servers():
+    """`app.run()`, `manage.py runserver` and `http.server` would wait forever for connections
+    that can't come; they stop at once with SERVER_MESSAGE instead."""
+    import socket
+
+    def listen(self, *args):
+        raise OSError(SERVER_MESSAGE)
+
+    socket.socket.listen = listen
+    sys.meta_path.insert(0, _PatchOnImport())
+
+
+def _refuse_to_serve(*args, **kwargs):
+    raise OSError(SERVER_MESSAGE)
+
+
+class _HookFilesOnly:
+    """dulwich runs a Git hook by starting its file as a process, and counts a missing file as
+    no hook; processes can't start here, so a missing file is found missing first."""
+
+    @staticmethod
+    def call(args, cwd=None, **kwargs):
+        if not os.path.exists(os.path.join(cwd or ".", args[0])):
+            raise FileNotFoundError(args[0])
+        import subprocess
+
+        return subprocess.call(args, cwd=cwd, **kwargs)
+
+
+def _no_run_simple(module):
+    # Werkzeug (Flask's app.run) turns a failed listen into a bare exit.
+    module.run_simple = _refuse_to_serve
+
+
+def _no_runserver(module):
+    # runserver starts a second process to reload on changes before it would listen.
+    module.Command.handle = _refuse_to_serve
+
+
+def _hooks_without_processes(module):
+    module.subprocess = _HookFilesOnly
+
+
+class _PatchOnImport:
+    """A finder that adjusts a few packages' modules for the browser as they are imported."""
+
+    PATCHES = {
+        "django.core.management.commands.runserver": _no_runserver,
+        "dulwich.hooks": _hooks_without_processes,
+        "werkzeug.serving": _no_run_simple,
+    }
+
+    def find_spec(self, name, path, target=None):
+        patch = self.PATCHES.get(name)
+        if patch is None:
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.loader is not None:
+            execute = spec.loader.exec_module
+
+            def exec_module(module):
+                execute(module)
+                patch(module)
+
+            spec.loader.exec_module = exec_module
+        return spec
 
 
 # --- Images --------------------------------------------------------------------------------
