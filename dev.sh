@@ -133,7 +133,7 @@ post_build() {
     rm -rf "$out/data" && cp -r content/data "$out/data"
   fi
   # Python: the worker, its runner module, and the Pyodide files it boots from.
-  cp src/js/python-worker.js src/python/pyroad_runner.py "$out/"
+  cp src/js/python-worker.js src/python/pyroad_runner.py src/python/pyroad_trace.py "$out/"
   mkdir -p "$out/pyodide"
   local f
   for f in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json; do

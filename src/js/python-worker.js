@@ -203,10 +203,12 @@ async function boot() {
     stdout: () => {},
     stderr: () => {},
   };
-  const [, { pyodide, boot, snapshot }, runnerSource, shipped] = await Promise.all([
+  const source = (name) => fetch(new URL(name, import.meta.url)).then((r) => r.text());
+  const [, { pyodide, boot, snapshot }, runnerSource, traceSource, shipped] = await Promise.all([
     probe,
     startPython(options),
-    fetch(new URL("./pyroad_runner.py", import.meta.url)).then((r) => r.text()),
+    source("./pyroad_runner.py"),
+    source("./pyroad_trace.py"), // imported by the runner for Step through
     // The groups of pure-Python packages from PyPI shipped with the site (see dev.sh).
     fetch(new URL("./python-packages.json", import.meta.url)).then((r) => (r.ok ? r.json() : {}), () => ({})),
     configuration, // the buffers below
@@ -215,12 +217,15 @@ async function boot() {
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
   pyodide.FS.writeFile("/home/pyodide/pyroad_runner.py", runnerSource);
+  // Among the installed packages, not the learner's folders (whose modules each run forgets).
+  const packages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  pyodide.FS.writeFile(`${packages}/pyroad_trace.py`, traceSource);
   const runner = pyodide.pyimport("pyroad_runner");
   runner.setup(hooks);
   // JS Promise Integration lets input() and time.sleep() suspend Python (in calls made with
   // callPromising); without it they raise a clear error instead of hanging.
   const jspi = typeof WebAssembly.Suspending === "function";
-  return { pyodide, runner, jspi, shipped, unpacked: new Set(), boot, snapshot };
+  return { pyodide, runner, jspi, shipped, unpacked: new Set(), packages, boot, snapshot };
 }
 
 // Pyodide can boot from a memory snapshot in a fraction of a second instead of seconds. The
@@ -305,8 +310,7 @@ async function loadImports(runtime, message) {
         cause: CAUSE.DOWNLOAD_FAILED,
       };
     }
-    const target = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-    pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: target });
+    pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: runtime.packages });
     pyodide.runPython("import importlib; importlib.invalidate_caches()");
     runtime.unpacked.add(group);
   }

@@ -380,7 +380,7 @@ def handle(request_json):
     elif kind == "run":
         _enter(request.get("folder") or _SCRATCH_FOLDER, fresh=False)
         _write_files(request.get("files", ()))
-        outcome = run(request["code"], request.get("namespace"))
+        outcome = run(request["code"], request.get("namespace"), request.get("trace", False))
     else:
         raise ValueError(f"the runner can't handle a {kind!r} request")
     return _then(outcome, lambda outcome: {kind: outcome})
@@ -416,9 +416,15 @@ def _write_files(files):
             out.write(file["text"])
 
 
-def run(code, namespace_key=None):
-    """Runs code; returns {"ok": bool, "error": {...} | None, "exit": code | None}."""
-    return _execute(code, _namespace(namespace_key))
+def run(code, namespace_key=None, trace=False):
+    """Runs code; returns {"ok": bool, "error": {...} | None, "exit": code | None}, and with
+    `trace`, the run recorded step by step as "trace" (see pyroad_trace)."""
+    if not trace:
+        return _execute(code, _namespace(namespace_key))
+    import pyroad_trace
+
+    recorder = pyroad_trace.Recorder(CODE)
+    return _then(_execute(code, _namespace(namespace_key), recorder), lambda outcome: {**outcome, "trace": recorder.result()})
 
 
 def _forget_learner_modules():
@@ -433,9 +439,10 @@ def _forget_learner_modules():
             finder.invalidate_caches()
 
 
-def _execute(code, namespace):
+def _execute(code, namespace, recorder=None):
     """Runs the learner's code. Code that awaits at the top level (as in a notebook) returns a
-    coroutine instead of the outcome: the worker awaits it, and Python's event loop runs."""
+    coroutine instead of the outcome: the worker awaits it, and Python's event loop runs.
+    A `recorder` records the run while it runs."""
     import ast
 
     _forget_learner_modules()
@@ -445,26 +452,35 @@ def _execute(code, namespace):
     except BaseException as e:  # noqa: BLE001 - a SyntaxError is the learner's to see
         return _ended(e)
     if program.co_flags & _CO_COROUTINE:
-        return _execute_awaiting(program, namespace)
+        return _execute_awaiting(program, namespace, recorder)
+    if recorder:
+        recorder.start()
     try:
         exec(program, namespace)
         return _ENDED_WELL.copy()
     except BaseException as e:  # noqa: BLE001 - everything the learner's code raises is reported
         return _ended(e)
     finally:
-        _show_open_figures()
-        _flush()
+        _finish(recorder)
 
 
-async def _execute_awaiting(program, namespace):
+async def _execute_awaiting(program, namespace, recorder):
+    if recorder:
+        recorder.start()
     try:
         await eval(program, namespace)
         return _ENDED_WELL.copy()
     except BaseException as e:  # noqa: BLE001
         return _ended(e)
     finally:
-        _show_open_figures()
-        _flush()
+        _finish(recorder)
+
+
+def _finish(recorder):
+    if recorder:
+        recorder.stop()
+    _show_open_figures()
+    _flush()
 
 
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
@@ -473,6 +489,8 @@ _ENDED_WELL = {"ok": True, "error": None, "exit": None}
 
 def _ended(e):
     """The outcome of a program that raised `e` (SystemExit is an exit, not an error)."""
+    if type(e).__name__ == "StepLimit":  # a recorded run, stopped at its limit: no error of its own
+        return {"ok": False, "error": None, "exit": None}
     if isinstance(e, SystemExit):
         status = e.code if isinstance(e.code, (int, type(None))) else str(e.code)
         return {"ok": status in (0, None), "error": None, "exit": status if status is not None else 0}

@@ -5,6 +5,7 @@
 //! shapes: these types read them, and the runner's native test produces them.
 
 use crate::model::lesson::{Exercise, Mutation, SourceFile, TestStyle};
+use crate::worker::trace::Trace;
 use serde::{Deserialize, Serialize};
 
 /// Time limit for a run when the lesson doesn't set one.
@@ -110,6 +111,9 @@ pub enum Request {
         /// Written into the working folder first (an example's other files).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         files: Vec<SourceFile>,
+        /// Records the run step by step for the Step through view ([`RunOutcome::trace`]).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        trace: bool,
     },
     /// Runs the learner's code in a fresh namespace and an empty working folder, then the
     /// exercise's hidden tests.
@@ -273,6 +277,9 @@ pub struct RunOutcome {
     /// The status passed to `sys.exit()`, if the program called it.
     #[serde(default)]
     pub exit: Option<serde_json::Value>,
+    /// The run, step by step, when it was asked for.
+    #[serde(default)]
+    pub trace: Option<Trace>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -431,6 +438,37 @@ mod tests {
             panic!()
         };
         assert_eq!((exit.ok, exit.exit.clone()), (false, Some(3.into())));
+        let Outcome::Run(recorded) = get("run-trace") else {
+            panic!()
+        };
+        let trace = recorded.trace.as_ref().expect("a trace");
+        let last = trace.view(trace.len()).unwrap();
+        assert_eq!(last.printed, "[1, 2]\n");
+        assert!(last.announcement.ends_with("the program ends."), "{last:?}");
+        let names = |frame: &crate::worker::trace::FrameView| {
+            frame
+                .variables
+                .iter()
+                .map(|v| format!("{}={}", v.name, v.text))
+                .collect::<Vec<_>>()
+        };
+        let names = names(&last.frames[0]);
+        assert!(
+            names.contains(&"a=#1".into()) && names.contains(&"b=#1".into()),
+            "one list, two names: {names:?}"
+        );
+        assert_eq!(last.objects[0].text, "list [1, 2]");
+        let call = trace
+            .steps
+            .iter()
+            .position(|s| s.event == crate::worker::trace::Event::Call)
+            .unwrap();
+        let inside = trace.view(call).unwrap();
+        assert_eq!(
+            inside.frames.len(),
+            2,
+            "the call stacks a frame: {inside:?}"
+        );
         let Outcome::Check(failing) = get("check-asserts") else {
             panic!()
         };

@@ -145,6 +145,7 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
                 namespace: None,
                 folder: Some(lesson.id.clone()),
                 files: Vec::new(),
+                trace: false,
             };
             let (_, printed) = ask(&b, &run).await;
             if normalize_output(&printed) != normalize_output(expected) {
@@ -196,6 +197,7 @@ async fn every_example_ends_as_its_lesson_says() {
                 namespace: code.namespace(&lesson.id),
                 folder: Some(lesson.id.clone()),
                 files,
+                trace: false,
             };
             let limit = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
             let Some((reply, _)) = ask_within(&b, &run, limit).await else {

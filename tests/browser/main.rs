@@ -10,3 +10,4 @@ mod embed;
 mod learning;
 mod offline;
 mod python;
+mod step_through;

@@ -121,6 +121,15 @@ class GoldenMessages(unittest.TestCase):
         self.assertEqual(printed("WORD = 'hello'"), "hello")
         self.assertEqual(printed("WORD = 'edited'"), "edited", "the edit counts, not the first import")
 
+    def test_a_program_that_starts_a_server_is_told_to_use_the_test_client(self):
+        pyroad_runner.guard_servers()  # as the worker's setup does
+        request = {"type": "run", "id": 1, "code": "import http.server\n"
+                   "http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)"}
+        outcome = pyroad_runner.handle(json.dumps(request))["run"]
+        self.assertFalse(outcome["ok"])
+        self.assertEqual(outcome["error"]["type"], "OSError")
+        self.assertIn("app.test_client()", outcome["error"]["message"])
+
     def test_a_file_outside_the_working_folder_is_refused(self):
         request = {"type": "run", "id": 1, "code": "", "files": [{"path": "../escape.py", "text": ""}]}
         with self.assertRaisesRegex(ValueError, "outside the working folder"):

@@ -1,9 +1,10 @@
 //! A code block of a lesson: highlighted code with Copy; runnable Python also gets Edit,
-//! Restore, Run, Stop and a console. An example of several files shows a tab a file.
+//! Restore, Run, Step through, Stop and a console. An example of several files shows a tab a file.
 
 use crate::app::components::console::Console;
 use crate::app::components::editor::Editor;
 use crate::app::components::file_tabs::file_tabs;
+use crate::app::components::step_through::Stepping;
 use crate::app::platform::dom::copy_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,24 +47,34 @@ pub fn Code(code: CodeBlock, #[prop(default = None)] lesson: Option<String>) -> 
     };
     let console = Console::new();
     let runnable = code.runnable;
+    let steppable = runnable && code.language == "python";
     let timeout = code.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
     let namespace = lesson.as_deref().and_then(|l| code.namespace(l));
     let place = StoredValue::new((namespace, lesson));
     let block = StoredValue::new(code.clone());
-    let run = move || {
+    let stepping = Stepping::new();
+    // What Run and Step through send: the code as it is now, and the request for it.
+    let program = move |trace: bool| {
         let (code, files) = block.with_value(|b| texts.with_value(|t| b.sources(t)));
         let (namespace, folder) = place.get_value();
-        console.start(
-            move |id| Request::Run {
-                id,
-                code,
-                namespace,
-                folder,
-                files,
-            },
-            timeout,
-            |_| {},
-        );
+        let main = code.clone();
+        let request = move |id| Request::Run {
+            id,
+            code,
+            namespace,
+            folder,
+            files,
+            trace,
+        };
+        (main, request)
+    };
+    let run = move || {
+        stepping.close();
+        console.start(program(false).1, timeout, |_| {});
+    };
+    let step_through = move || {
+        let (code, request) = program(true);
+        stepping.record(console, code, request, timeout);
     };
     // Each file's highlighted text and language (the one file's, for a one-file example).
     let shown_html = move || {
@@ -111,6 +122,7 @@ pub fn Code(code: CodeBlock, #[prop(default = None)] lesson: Option<String>) -> 
                             "Restore"
                         </button>
                         {console.buttons(("▶", "Run"), run)}
+                        {steppable.then(|| stepping.button(console, step_through))}
                     })}
                 </span>
             </div>
@@ -135,6 +147,7 @@ pub fn Code(code: CodeBlock, #[prop(default = None)] lesson: Option<String>) -> 
                 }}
             </div>
             {runnable.then(|| console.view())}
+            {stepping.view()}
         </figure>
     }
 }

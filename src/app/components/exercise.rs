@@ -1,10 +1,11 @@
 //! An exercise: the prompt, a code editor with the learner's saved code, Check against the
-//! hidden tests, hints one at a time, and the solution on request.
+//! hidden tests, Step through its run, hints one at a time, and the solution on request.
 
 use crate::app::components::code_block::Code;
 use crate::app::components::console::Console;
 use crate::app::components::editor::Editor;
 use crate::app::components::file_tabs::file_tabs;
+use crate::app::components::step_through::Stepping;
 use crate::app::platform::dom::{confirm, random_seed};
 use crate::app::python::Finished;
 use crate::app::state::{ProgressStore, SavedCode};
@@ -81,8 +82,9 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
     };
     let solution_shown = RwSignal::new(false);
 
-    let check = move || {
-        let (source, others) = files.with_value(|files| {
+    // The main file's code and the other files, as the learner has them.
+    let sources = move || {
+        files.with_value(|files| {
             let others = files[1..]
                 .iter()
                 .map(|f| SourceFile {
@@ -91,7 +93,27 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                 })
                 .collect::<Vec<_>>();
             (files[0].code.get_untracked(), others)
-        });
+        })
+    };
+    // Step through records the learner's program as a run: no tests.
+    let stepping = Stepping::new();
+    let step_through = move || {
+        let (code, others) = sources();
+        let (lesson, _) = ids.get_value();
+        let main = code.clone();
+        let request = move |id| Request::Run {
+            id,
+            code,
+            namespace: None,
+            folder: Some(lesson),
+            files: others,
+            trace: true,
+        };
+        stepping.record(console, main, request, DEFAULT_TIMEOUT_SECS);
+    };
+    let check = move || {
+        let (source, others) = sources();
+        stepping.close();
         let ex = exercise.get_value();
         console.start(
             move |id| Request::check(id, &source, others, &ex, random_seed()),
@@ -160,6 +182,8 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
         )
     });
     let hint_count = hints.len();
+    // Python the learner runs: not an answer in another language, nor tests of their own.
+    let steppable = exercise.with_value(|e| e.answer_language.is_none() && e.mutation.is_none());
     let label = format!(
         "Code for the exercise: {}",
         title.clone().unwrap_or_else(|| id.clone())
@@ -180,10 +204,12 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
             {files_view(files.get_value(), active, &id, label, store, check)}
             <div class="exercise-actions">
                 {console.buttons(("✓", "Check"), check)}
+                {steppable.then(|| stepping.button(console, step_through))}
                 <button type="button" class="reset" on:click=reset>"Reset"</button>
                 <span class="shortcut">"Ctrl+Enter checks"</span>
             </div>
             {console.view()}
+            {stepping.view()}
             {move || results.get().map(|outcome| if step { verdict_view(outcome).into_any() } else { results_view(outcome).into_any() })}
             <div class="hints">
                 <ol>

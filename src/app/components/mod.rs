@@ -1,6 +1,7 @@
 //! Pieces the pages are built from. `code_block` (an example with Run and Copy), `exercise`
 //! and `quiz` are the lesson's interactive blocks; `console` shows a program's output and
-//! takes its input; `editor` wraps CodeMirror, `file_tabs` switches between files, loaded only when a page needs it; `loading`
+//! takes its input; `step_through` replays a recorded run a step at a time; `editor` wraps
+//! CodeMirror, loaded only when a page needs it; `file_tabs` switches between files; `loading`
 //! fetches a lesson and shows why it failed; the rest are the header's parts.
 
 pub mod code_block;
@@ -13,4 +14,5 @@ pub mod loading;
 pub mod progress_bar;
 pub mod quiz;
 pub mod search_box;
+pub mod step_through;
 pub mod storage_notice;
