@@ -3,10 +3,11 @@
 //! (measured in the same run, served the same way); the same on a second visit, when the app
 //! boots Python from its saved memory snapshot; a warm Run's click-to-output time; and the
 //! wait for a fresh interpreter after two Stops in a row, with workers booting from the page's
-//! memory snapshot and, for comparison, cold (then no spare is ready after the second Stop).
+//! memory snapshot and, for comparison, cold (then no spare is ready after the second Stop);
+//! and Step through, warm: click → the first of 1,000 recorded steps on screen.
 //!
 //! Budgets (reported, not enforced): cold ≤ 1.1× bare Pyodide; warm Run ≤ 30 ms; a Check after
-//! Stop ≤ 3 s.
+//! Stop ≤ 3 s; Step through ≤ 300 ms.
 
 // The browser tests' support; a benchmark uses only part of it.
 #[allow(dead_code)]
@@ -107,6 +108,45 @@ async fn check_after_quick_stops(site: &StaticServer) -> f64 {
     ms
 }
 
+/// With Python warm: click Step through, resolve with milliseconds until its first step shows.
+const STEP_THROUGH: &str = r#"
+const done = arguments[arguments.length - 1];
+const block = '.code-block[data-runnable="true"]';
+const started = performance.now();
+document.querySelector(`${block} button.step-through-button`).click();
+const poll = () => {
+  const status = document.querySelector(`${block} .step-status`);
+  if (status && status.textContent.startsWith('Step 1 of 1000')) done(performance.now() - started);
+  else setTimeout(poll, 2);
+};
+poll();
+"#;
+
+/// A program of more than 1,000 steps (the recording's cap), stepped through warm.
+async fn step_through_times(site: &StaticServer) -> Vec<f64> {
+    let b = Browser::start().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    let block = ".code-block[data-runnable=\"true\"]";
+    b.click(&format!("{block} button.edit")).await;
+    b.type_into_editor(
+        &format!("{block} .cm-content"),
+        "items = []\nfor i in range(2000): items.append(i * i)",
+    )
+    .await;
+    let mut times = Vec::new();
+    for _ in 0..RUNS + 1 {
+        b.wait_until_secs(
+            &format!("!document.querySelector('{block} button.run').disabled"),
+            60,
+        )
+        .await;
+        times.push(measure(&b, STEP_THROUGH, vec![]).await);
+    }
+    b.close().await;
+    times.remove(0); // the first waits for Python to start
+    times
+}
+
 /// Milliseconds, as the async `script` reports them.
 async fn measure(b: &Browser, script: &str, args: Vec<serde_json::Value>) -> f64 {
     let ms = b.client.execute_async(script, args).await;
@@ -191,6 +231,11 @@ async fn main() {
         after_stops_cold.push(check_after_quick_stops(&cold_site).await);
     }
 
+    let stepping = median(step_through_times(&site).await);
+    println!("Step through, warm, median of {RUNS}:");
+    println!(
+        "  click → first of 1,000 recorded steps shown     {stepping:>7.0} ms (budget 300 ms)"
+    );
     let (after_stops, after_stops_cold) = (median(after_stops), median(after_stops_cold));
     println!("Check after two quick Stops, click → output, median of {RUNS}:");
     println!(

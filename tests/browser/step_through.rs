@@ -36,8 +36,14 @@ async fn shown(b: &Browser) -> (String, serde_json::Value, serde_json::Value) {
     (status, line, frames)
 }
 
+/// Clicks Next, and waits for the next step (the view updates after the click's event).
 async fn next(b: &Browser) {
+    let status = b.text(&format!("{BLOCK} .step-status")).await;
     b.click(&format!("{BLOCK} button.step-next")).await;
+    b.wait_until(&format!(
+        "document.querySelector('{BLOCK} .step-status').textContent !== {status:?}"
+    ))
+    .await;
 }
 
 #[tokio::test]
@@ -68,15 +74,18 @@ async fn step_through_shows_each_line_its_variables_shared_lists_calls_and_error
         b.text(&format!("{BLOCK} .step-objects"))
             .await
             .replace('\n', " "),
-        "#1 list [1, 2]"
+        "#1 list [1, 2] (changed)",
     );
     next(&b).await;
     // Appending through `b` changed `a` too: both are marked changed.
     assert_eq!(b.count(&format!("{BLOCK} .step-frame .changed")).await, 2);
     let mut seen = Vec::new();
-    for _ in 0..6 {
+    loop {
         next(&b).await;
-        let (_, _, frames) = shown(&b).await;
+        let (status, _, frames) = shown(&b).await;
+        if status.contains("the program ends") {
+            break;
+        }
         if let Some(x) = frames[0][1]
             .as_array()
             .unwrap()
@@ -94,19 +103,18 @@ async fn step_through_shows_each_line_its_variables_shared_lists_calls_and_error
         "the loop variable takes each item in turn"
     );
     assert_eq!(b.text(&format!("{BLOCK} .step-output")).await, "1\n2\n3");
-    // The keyboard moves too: Home to the first step, arrows one at a time.
-    b.find(&format!("{BLOCK} button.step-next"))
-        .await
-        .send_keys(&char::from(Key::Home).to_string())
-        .await
-        .unwrap();
-    assert!(shown(&b).await.0.starts_with("Step 1 of"));
-    b.find(&format!("{BLOCK} button.step-next"))
-        .await
-        .send_keys(&char::from(Key::Right).to_string())
-        .await
-        .unwrap();
-    assert!(shown(&b).await.0.starts_with("Step 2 of"));
+    // The keyboard moves too: Home to the first step, an arrow one step on.
+    for (key, status) in [(Key::Home, "Step 1 of"), (Key::Right, "Step 2 of")] {
+        b.find(&format!("{BLOCK} button.step-close"))
+            .await
+            .send_keys(&char::from(key).to_string())
+            .await
+            .unwrap();
+        b.wait_until(&format!(
+            "document.querySelector('{BLOCK} .step-status').textContent.startsWith({status:?})"
+        ))
+        .await;
+    }
 
     // Recursion stacks a frame a call; the error is shown at the line that raised it.
     step_through(

@@ -135,10 +135,10 @@ pub fn StepThrough(
                         }
                     }
                 />
-                <button type="button" class="step-next" disabled=move || at.get() >= last on:click=move |_| go(at.get_untracked() + 1)>
+                <button type="button" class="step-next" disabled=move || { at.get() >= last } on:click=move |_| go(at.get_untracked() + 1)>
                     "Next"<span aria-hidden="true">" ▶"</span>
                 </button>
-                <button type="button" class="step-last" disabled=move || at.get() >= last on:click=move |_| go(last)>
+                <button type="button" class="step-last" disabled=move || { at.get() >= last } on:click=move |_| go(last)>
                     "Last"<span aria-hidden="true">" ⏭"</span>
                 </button>
                 <button type="button" class="step-close" on:click=move |_| on_close()>"Close"</button>
