@@ -86,15 +86,15 @@ async fn step_through_shows_each_line_its_variables_shared_lists_calls_and_error
         if status.contains("the program ends") {
             break;
         }
-        if let Some(x) = frames[0][1]
+        let x = frames[0][1]
             .as_array()
             .unwrap()
             .iter()
-            .find_map(|v| v.as_str()?.strip_prefix("x="))
+            .find_map(|v| v.as_str()?.strip_prefix("x="));
+        if let Some(x) = x
+            && seen.last().map(String::as_str) != Some(x)
         {
-            if seen.last().map(String::as_str) != Some(x) {
-                seen.push(x.to_owned());
-            }
+            seen.push(x.to_owned());
         }
     }
     assert_eq!(
