@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// Time limit for a run when the lesson doesn't set one.
 pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
 
+/// Extra time a job gets once the worker says packages are loading for it (a download on a
+/// slow connection, a group unpacked and imported for the first time), on top of its limit.
+pub const DOWNLOAD_GRACE_SECS: u32 = 180;
+
 /// Characters of output the worker passes on per run; the rest is counted, not shown.
 pub const OUTPUT_CAP: usize = 100_000;
 

@@ -6,7 +6,9 @@
 use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
 use pyroad::build::content;
 use pyroad::model::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
-use pyroad::worker::protocol::{Cause, DEFAULT_TIMEOUT_SECS, Outcome, Reply, Request};
+use pyroad::worker::protocol::{
+    Cause, DEFAULT_TIMEOUT_SECS, DOWNLOAD_GRACE_SECS, Outcome, Reply, Request,
+};
 use serde_json::Value;
 use std::path::Path;
 
@@ -15,11 +17,13 @@ window.pyBoot = null;
 window.py = new Worker('python-worker.js', { type: 'module' });
 window.pyJobs = {};
 window.pyOutput = {};
+window.pyLoading = {};
 py.onmessage = (e) => {
   if (typeof e.data !== 'string') return; // a memory snapshot handed over for later workers
   const m = JSON.parse(e.data);
   if (m.ready || m['boot-failed']) window.pyBoot = m;
   if (m.output) (pyOutput[m.output.id] ??= []).push(m.output);
+  if (m.loading) pyLoading[m.loading.id]?.();
   if (m.done) pyJobs[m.done.id](e.data);
 };
 // The page's first message (no shared buffers here); the worker's name leaves how to boot to
@@ -45,17 +49,26 @@ async fn ask(b: &Browser, request: &Request) -> (Reply, String) {
         .expect("the worker answers")
 }
 
-/// Like [`ask`], but gives up after `secs`, as the app's time limit would: then the worker is
-/// replaced by a new one (its files and modules are gone, as after Stop in the app).
+/// Like [`ask`], but gives up after `secs`, as the app's time limit would (with the app's
+/// grace once packages load for the job): then the worker is replaced by a new one (its files
+/// and modules are gone, as after Stop in the app).
 async fn ask_within(b: &Browser, request: &Request, secs: u32) -> Option<(Reply, String)> {
-    let script = "const [message, secs, done] = arguments; const id = JSON.parse(message).id; \
-        const limit = setTimeout(() => done(null), secs * 1000); \
+    let script = "const [message, secs, grace, done] = arguments; const id = JSON.parse(message).id; \
+        let limit = setTimeout(() => done(null), secs * 1000); \
+        pyLoading[id] = () => { clearTimeout(limit); limit = setTimeout(() => done(null), (secs + grace) * 1000); }; \
         pyJobs[id] = (reply) => { clearTimeout(limit); \
           done([reply, (pyOutput[id] || []).filter(m => m.stream === 'stdout').map(m => m.text).join('')]); }; \
         py.postMessage(message);";
     let answer = b
         .client
-        .execute_async(script, vec![Value::String(request.to_json()), secs.into()])
+        .execute_async(
+            script,
+            vec![
+                Value::String(request.to_json()),
+                secs.into(),
+                DOWNLOAD_GRACE_SECS.into(),
+            ],
+        )
         .await
         .expect("the script answers");
     if answer.is_null() {

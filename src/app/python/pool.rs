@@ -9,12 +9,9 @@ use super::{
 };
 use crate::app::platform::dom::{run_after, window};
 use leptos::prelude::*;
-use pyroad::worker::protocol::{Boot, IMAGE_TYPES, Reply, WorkerName};
+use pyroad::worker::protocol::{Boot, DOWNLOAD_GRACE_SECS, IMAGE_TYPES, Reply, WorkerName};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-
-/// Extra time a job gets while packages download for it.
-const DOWNLOAD_GRACE_SECS: u32 = 180;
 
 /// How long after Python is up the spare worker starts booting.
 const SPARE_DELAY_MS: i32 = 1500;
