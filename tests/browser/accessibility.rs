@@ -93,6 +93,23 @@ async fn every_kind_of_page_passes_an_accessibility_audit_in_both_themes() {
         b.click(".exercise button.stop").await;
 
         // Tabs: an example of several files, edited, and a several-file exercise.
+        // Step through, open on a step with a call, a shared list and output.
+        let example = ".code-block[data-runnable=\"true\"]";
+        b.click(&format!("{example} button.edit")).await;
+        b.type_into_editor(
+            &format!("{example} .cm-content"),
+            "a = [1]; b = a\nprint(len(b))",
+        )
+        .await;
+        b.click(&format!("{example} button.step-through-button"))
+            .await;
+        b.find(&format!("{example} .step-through .step-status"))
+            .await;
+        b.click(&format!("{example} button.step-last")).await;
+        b.find(&format!("{example} .step-through .step-objects"))
+            .await;
+        audit(&b, "lesson with Step through open", &mut problems).await;
+
         b.goto(&site.url("#/lesson/organizing-code")).await;
         b.click(".code-block:has([role=tab]) button.edit").await;
         b.find(".code-block:has([role=tab]) .cm-content").await;
@@ -120,12 +137,13 @@ async fn decorative_glyphs_are_not_read_out_in_names() {
             Some("Run"),
         ),
         (".exercise button.run", Some("Check")),
+        (".exercise button.step-through-button", Some("Step through")),
         ("a[rel=next]", None),
         ("a[rel=prev]", None),
     ] {
         let heard = b.accessible_name(css).await;
         let heard = heard.trim();
-        if name.is_some_and(|name| heard != name) || heard.contains(['▶', '✓', '✗', '←', '→'])
+        if name.is_some_and(|name| heard != name) || heard.contains(['▶', '✓', '✗', '←', '→', '⤵'])
         {
             problems.push(format!("{css} is read as {heard:?}"));
         }

@@ -163,3 +163,55 @@ async fn step_through_shows_each_line_its_variables_shared_lists_calls_and_error
     assert_eq!(b.count(&format!("{BLOCK} .step-through")).await, 0);
     b.close().await;
 }
+
+#[tokio::test]
+async fn on_a_slow_connection_step_through_waits_for_python_and_quick_clicks_leave_no_stale_view() {
+    let site = StaticServer::start(dist_dir(), "/");
+    site.delay(
+        "pyodide/pyodide.asm.wasm",
+        std::time::Duration::from_secs(4),
+    );
+    let b = Browser::start().await;
+    b.record_page_errors().await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    // The exercise's starter, stepped through before Python has arrived: it waits, then shows.
+    let exercise = ".exercise";
+    b.click(&format!("{exercise} button.step-through-button"))
+        .await;
+    assert_eq!(
+        b.text(&format!("{exercise} .console-note")).await,
+        "Waiting for Python to start…"
+    );
+    b.wait_until_secs(
+        &format!("document.querySelector('{exercise} .step-through .step-status')?.textContent.startsWith('Step 1 of')"),
+        60,
+    )
+    .await;
+    // Check right after: the recording of the earlier run closes, and the check runs.
+    b.click(&format!("{exercise} button.run")).await;
+    assert_eq!(b.count(&format!("{exercise} .step-through")).await, 0);
+    b.wait_until_secs(
+        &format!("document.querySelector('{exercise} .results-summary')"),
+        60,
+    )
+    .await;
+    // Leaving while a recording runs: no error, and the next page's Run works.
+    b.click(&format!("{BLOCK} button.edit")).await;
+    b.type_into_editor(&format!("{BLOCK} .cm-content"), "while True: pass")
+        .await;
+    b.click(&format!("{BLOCK} button.step-through-button"))
+        .await;
+    b.click("a[rel=next]").await;
+    b.find("article.lesson:not([data-lesson=\"functions\"]) .prose")
+        .await;
+    b.click(&format!("{BLOCK} button.run")).await;
+    b.wait_until_secs(
+        &format!(
+            "document.querySelector('{BLOCK} .console-note')?.textContent.startsWith('Finished')"
+        ),
+        30,
+    )
+    .await;
+    assert_eq!(b.page_errors().await, Vec::<String>::new());
+    b.close().await;
+}
