@@ -240,21 +240,39 @@ fn inline_module_scripts_move_to_files() {
 /// were reviewed against; add a stage here when its lessons are finished.
 const FINISHED_STAGES: &[&str] = &["advanced"];
 
+/// Lessons written in full in stages that are not finished yet, held to the same bar.
+const FINISHED_LESSONS: &[&str] = &[
+    "django-and-flask",
+    "full-stack-and-databases",
+    "automation-scripts",
+    "os-sys-subprocess",
+    "ctypes-and-cython",
+    "containers",
+    "infrastructure-as-code",
+    "code-review-and-git",
+    "software-architecture",
+    "staying-sharp",
+    "contributing",
+];
+
 #[test]
-fn every_lesson_of_a_finished_stage_teaches_and_practises() {
+fn every_finished_lesson_teaches_and_practises() {
     use pyroad::model::lesson::Block;
     let compiled = content::load(Path::new("content")).expect("content/ is valid");
     let mut problems = Vec::new();
-    for stage in compiled
-        .course
-        .stages
-        .iter()
-        .filter(|s| FINISHED_STAGES.contains(&s.id.as_str()))
-    {
+    for id in FINISHED_LESSONS {
+        assert!(
+            compiled.lessons.iter().any(|l| l.id == *id),
+            "FINISHED_LESSONS names no lesson {id:?}"
+        );
+    }
+    for stage in &compiled.course.stages {
+        let finished = FINISHED_STAGES.contains(&stage.id.as_str());
         for id in stage
             .topics
             .iter()
             .flat_map(|t| t.lessons.iter().map(|l| &l.id))
+            .filter(|id| finished || FINISHED_LESSONS.contains(&id.as_str()))
         {
             let lesson = compiled
                 .lessons
