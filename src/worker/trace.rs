@@ -80,6 +80,8 @@ pub struct FrameView {
 pub struct Shown {
     pub name: String,
     pub text: String,
+    /// For a variable bound to an object (`text` is `#n`): the object's contents, shown beside.
+    pub object: Option<String>,
     pub changed: bool,
 }
 
@@ -127,11 +129,18 @@ impl Trace {
                             let was = earlier.and_then(|f| {
                                 f.variables.iter().find(|(n, _)| n == name).map(|(_, t)| t)
                             });
+                            let object = object_number(text);
                             let object_changed =
-                                object_number(text).is_some_and(|n| changed_objects.contains(&n));
+                                object.is_some_and(|n| changed_objects.contains(&n));
                             Shown {
                                 name: name.clone(),
                                 text: text.clone(),
+                                object: object.and_then(|n| {
+                                    step.objects
+                                        .iter()
+                                        .find(|(m, _)| *m == n)
+                                        .map(|(_, t)| t.clone())
+                                }),
                                 changed: before.is_some() && (was != Some(text) || object_changed),
                             }
                         })
@@ -145,6 +154,7 @@ impl Trace {
             .map(|(n, text)| Shown {
                 name: format!("#{n}"),
                 text: text.clone(),
+                object: None,
                 changed: changed_objects.contains(n),
             })
             .collect();
@@ -223,6 +233,11 @@ mod tests {
         assert!(step.frames[0].variables.iter().all(|v| v.changed));
         assert_eq!(step.objects[0].name, "#1");
         assert!(step.objects[0].changed);
+        assert_eq!(
+            step.frames[0].variables[1].object.as_deref(),
+            Some("list [1, 2]"),
+            "the object's contents beside the name"
+        );
     }
 
     #[test]

@@ -203,6 +203,7 @@ fn shown_list(items: Vec<Shown>, empty: &'static str) -> impl IntoView {
                     <dt>{item.name}</dt>
                     <dd>
                         <code>{item.text}</code>
+                        {item.object.map(|text| view! { " " <code class="step-object">{text}</code> })}
                         {item.changed.then(|| view! { <span class="visually-hidden">" (changed)"</span> })}
                     </dd>
                 </div>
