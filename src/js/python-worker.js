@@ -334,6 +334,16 @@ async function loadImports(runtime, message) {
   };
 }
 
+/// Whether the interpreter still runs code (after a fatal error, every call throws).
+function usable(pyodide) {
+  try {
+    pyodide.runPython("None");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // `text` is the request as the page sent it, handed to the runner whole.
 async function execute(runtime, message, text) {
   const { runner, jspi } = runtime;
@@ -353,12 +363,16 @@ async function execute(runtime, message, text) {
     reply.destroy();
   } catch (error) {
     // Very deep recursion in some C paths (a property setter that sets itself) overflows the
-    // wasm stack and kills this interpreter for good: say what happened, and have the page
-    // switch to a fresh worker.
-    const fatal = /fatal|Maximum call stack size exceeded/i.test(String(error));
+    // wasm stack, and a bad call through ctypes can corrupt memory: either kills this
+    // interpreter for good. Say which happened, and have the page switch to a fresh worker.
+    const overflow = /Maximum call stack size exceeded/i.test(String(error));
+    const fatal = overflow || /fatal/i.test(String(error)) || !usable(runtime.pyodide);
     if (fatal) crashed = true;
+    const crash = overflow
+      ? { type: "RecursionError", message: "the program recursed so deeply that Python crashed; it has been restarted for your next run" }
+      : { type: "SystemError", message: "Python crashed: the program did something the interpreter couldn't survive (a C function called through ctypes with the wrong types, say); it has been restarted for your next run" };
     const pyError = error.pyError ?? (fatal
-      ? { type: "RecursionError", message: "the program recursed so deeply that Python crashed; it has been restarted for your next run", line: null, traceback: "" }
+      ? { ...crash, line: null, traceback: "" }
       : { type: "InternalError", message: String(error), line: null, traceback: "" });
     result = message.type === "check" ? { error: pyError, results: [] } : { ok: false, error: pyError };
   }

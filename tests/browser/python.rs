@@ -723,6 +723,12 @@ async fn runaway_programs_are_stopped_and_python_keeps_working() {
             "exec(\"class T:\\n    @property\\n    def x(self): return 1\\n    @x.setter\\n    def x(self, v): self.x = v\\nT().x = 1\")",
             "RecursionError",
         ),
+        // A C call with the wrong types (time_t is 64 bits here) kills the interpreter: said
+        // as a crash, not as recursion, and the next run gets a fresh one.
+        (
+            "import ctypes; ctypes.CDLL(None).time(None)",
+            "SystemError: Python crashed",
+        ),
         (
             "import os; os._exit(0)",
             "NameError: name 'average' is not defined",
