@@ -72,6 +72,8 @@ pub struct StepView {
 pub struct FrameView {
     /// "the program" for the module, else the function's name.
     pub name: String,
+    /// The line the frame is at: for a caller, the line of its call.
+    pub line: u32,
     pub variables: Vec<Shown>,
 }
 
@@ -117,6 +119,7 @@ impl Trace {
                     .and_then(|b| b.frames.get(depth))
                     .filter(|f| f.name == frame.name);
                 FrameView {
+                    line: frame.line,
                     name: if depth == 0 {
                         "the program".to_owned()
                     } else {
@@ -265,7 +268,13 @@ mod tests {
             trace.view(0).unwrap().announcement,
             "Step 1 of 3: line 1, calls half."
         );
-        assert_eq!(trace.view(0).unwrap().frames[0].name, "the program");
+        let first = trace.view(0).unwrap();
+        assert_eq!(first.frames[0].name, "the program");
+        assert_eq!(
+            (first.frames[0].line, first.frames[1].line),
+            (3, 1),
+            "the caller waits at its call, the callee starts at its def"
+        );
         assert_eq!(
             trace.view(1).unwrap().announcement,
             "Step 2 of 3: line 2, half returns 2.0."

@@ -29,7 +29,7 @@ async fn shown(b: &Browser) -> (String, serde_json::Value, serde_json::Value) {
         .await;
     let frames = b
         .js(&format!(
-            "return [...document.querySelectorAll('{BLOCK} .step-frame')].map((f) => [f.querySelector('h4').textContent, \
+            "return [...document.querySelectorAll('{BLOCK} .step-frame')].map((f) => [f.querySelector('.step-frame-name').textContent, \
              [...f.querySelectorAll('.step-values > div')].map((v) => v.querySelector('dt').textContent + '=' + v.querySelector('code').textContent)])"
         ))
         .await;

@@ -178,7 +178,7 @@ fn state_view(step: StepView) -> impl IntoView {
         <h3 class="step-heading">"Frames"</h3>
         {step.frames.into_iter().map(|frame| view! {
             <div class="step-frame">
-                <h4>{frame.name}</h4>
+                <h4><span class="step-frame-name">{frame.name}</span><span class="step-frame-line">{format!(", line {}", frame.line)}</span></h4>
                 {shown_list(frame.variables, "No variables yet.")}
             </div>
         }).collect_view()}

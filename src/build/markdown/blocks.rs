@@ -518,6 +518,10 @@ impl LessonParser<'_> {
         } else {
             TestStyle::detect(&tests.code)
         };
+        // A step checked by its output has that result; otherwise the results are the tests'.
+        if kind == "exercise" && style == TestStyle::Asserts && mutation.is_none() {
+            self.require_top_level_assert(id, &tests);
+        }
         let tests = tests.code;
         let solution = solution?;
         let language = solution
@@ -582,8 +586,26 @@ impl LessonParser<'_> {
 
     /// A step is a small exercise inside the text, checked by what it prints, by tests over
     /// its names, or both.
+    /// Each top-level assert is one result: asserts only inside a loop or a function would leave
+    /// no result when they pass, and a check without results is never solved.
+    fn require_top_level_assert(&mut self, id: &str, tests: &Fenced) {
+        if !tests.code.contains("TestCase)") && !tests.code.lines().any(|l| l.starts_with("assert"))
+        {
+            self.error(
+                tests.line,
+                format!("`{id}`: its tests have no `assert` at the top level, so a right answer would get no result (collect what is wrong in a loop, then assert on it once)"),
+            );
+        }
+    }
+
     fn step(&mut self, id: &str, line: usize, mut f: Fields) -> Option<Block> {
         let expected_output = f.code.remove(&Role::Output).map(|o| o.code);
+        if expected_output.is_none()
+            && let Some(tests) = f.code.get(&Role::Tests)
+        {
+            let tests = tests.clone();
+            self.require_top_level_assert(id, &tests);
+        }
         if expected_output.is_none() && !f.code.contains_key(&Role::Tests) {
             self.error(
                 line,

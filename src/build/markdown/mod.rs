@@ -450,6 +450,20 @@ After.
                 "content/s/l.md:3: step `double` has nothing to check: add a ```output block with what the code prints, a ```python tests block, or both"
             ]
         );
+        // Asserts only inside a loop give no result when they pass: a right answer would never
+        // count as solved. With an output check beside them, that check is the result.
+        let looped = "```python tests
+for n in [1]:
+    assert total == 8
+```
+";
+        assert_eq!(
+            errors(&step(looped)),
+            [
+                "content/s/l.md:9: `double`: its tests have no `assert` at the top level, so a right answer would get no result (collect what is wrong in a loop, then assert on it once)"
+            ]
+        );
+        assert!(errors(&step(&format!("```output\n8\n```\n{looped}"))).is_empty());
     }
 
     #[test]
