@@ -603,8 +603,7 @@ impl LessonParser<'_> {
         if expected_output.is_none()
             && let Some(tests) = f.code.get(&Role::Tests)
         {
-            let tests = tests.clone();
-            self.require_top_level_assert(id, &tests);
+            self.require_top_level_assert(id, tests);
         }
         if expected_output.is_none() && !f.code.contains_key(&Role::Tests) {
             self.error(
