@@ -240,7 +240,9 @@ async fn where_frames_get_no_storage_the_host_page_keeps_the_progress() {
         .await;
 
     // Hostile data from the host is refused like a hostile import: nothing changes, and the
-    // host's copy isn't overwritten.
+    // host's copy isn't overwritten. (First let the frame's own save after loading go out, 300 ms
+    // later: it would replace the hostile copy before the reload reads it.)
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     b.client.enter_parent_frame().await.unwrap();
     let hostile = r#"{"format":"pyroad-progress","version":1,"progress":{"schema":1,"lessons":{"<img src=x id=injected>":{"opened_at":1}}}}"#;
     b.js(&format!(
