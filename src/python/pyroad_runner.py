@@ -68,10 +68,7 @@ def guard_servers():
     that can't come; they stop at once with SERVER_MESSAGE instead."""
     import socket
 
-    def listen(self, *args):
-        raise OSError(SERVER_MESSAGE)
-
-    socket.socket.listen = listen
+    socket.socket.listen = _refuse_to_serve
     sys.meta_path.insert(0, _PatchOnImport())
 
 
