@@ -73,7 +73,7 @@ python_packages() {
     fi
   done
   python3 - "$out" <<'PY'
-import hashlib, io, json, pathlib, re, sys, tarfile, time, zipfile
+import fnmatch, hashlib, io, json, pathlib, re, sys, tarfile, time, zipfile
 
 def source_files(sdist):
     """(path in site-packages, bytes, date) of a source package's pure-Python files: its
@@ -97,11 +97,17 @@ out.mkdir(exist_ok=True)
 groups = {}
 for spec in sorted(pathlib.Path("content/python-packages").glob("*.txt")):
     group = spec.stem
+    # `# key: a, b` lines of the list.
+    said = lambda key: [v.strip() for line in spec.read_text().splitlines()
+                        if (m := re.match(rf"#\s*{key}:\s*(.+)", line)) for v in m.group(1).split(",")]
+    leave_out = said("leave-out")  # wheel files the group doesn't need (plotly's copies of plotly.js)
     modules, data = set(), io.BytesIO()
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
         for wheel in sorted(pathlib.Path("target/python-wheels", group).glob("*.whl")):
             with zipfile.ZipFile(wheel) as files:
                 for info in files.infolist():  # the wheels' own dates: the same archive each build
+                    if any(fnmatch.fnmatch(info.filename, pattern) for pattern in leave_out):
+                        continue
                     archive.writestr(info, files.read(info), zipfile.ZIP_DEFLATED)
                     top = info.filename.split("/")[0]
                     if not top.endswith((".dist-info", ".data")):
@@ -111,10 +117,14 @@ for spec in sorted(pathlib.Path("content/python-packages").glob("*.txt")):
                 archive.writestr(zipfile.ZipInfo(path, date), blob, zipfile.ZIP_DEFLATED)
                 if not path.split("/")[0].endswith(".dist-info"):
                     modules.add(path.split("/")[0])
+        # The group's own folder: small stand-ins for compiled packages it can't ship.
+        own = spec.with_suffix("")
+        for path in sorted(p for p in own.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            name = path.relative_to(own).as_posix()
+            archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), path.read_bytes(), zipfile.ZIP_DEFLATED)
+            modules.add(name.split("/")[0].removesuffix(".py"))
     # `# imports: a, b` in the list: modules outside the group that need it (zoneinfo → tzdata).
-    for line in spec.read_text().splitlines():
-        if m := re.match(r"#\s*imports:\s*(.+)", line):
-            modules.update(name.strip() for name in m.group(1).split(","))
+    modules.update(said("imports"))
     blob = data.getvalue()
     name = f"{group}-{hashlib.sha256(blob).hexdigest()[:16]}.zip"
     (out / name).write_bytes(blob)
