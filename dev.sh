@@ -150,6 +150,10 @@ post_build() {
     cp "node_modules/pyodide/$f" "$out/pyodide/"
   done
   python_packages "$out"
+  # plotly.js, which draws the Plotly charts programs show (CHART_LIBRARY in protocol.rs).
+  local plotly=node_modules/plotly.js-cartesian-dist-min
+  cp "$plotly/plotly-cartesian.min.js" \
+    "$out/python-packages/plotly-cartesian-$(node -p "require('./$plotly/package.json').version").min.js"
   # The code editor, bundled from npm; loaded only by pages with exercises.
   node_modules/.bin/esbuild src/js/editor.js --bundle --format=esm --minify --log-level=warning \
     --outfile="$out/editor.js"
@@ -185,11 +189,11 @@ case "${1:-}" in
     build_release
     say "tests"
     # The Python runner under plain CPython, against the golden worker messages (with
-    # matplotlib, which Pyodide's index serves only online, for the figure tests).
+    # matplotlib, which Pyodide's index serves only online, for the figure tests, and plotly).
     if [ ! -f target/python-test/.complete ] || [ dev.sh -nt target/python-test/.complete ]; then
       rm -rf target/python-test
       python3 -m pip install --quiet --disable-pip-version-check --target target/python-test \
-        matplotlib==3.11.2 pytest==9.0.1
+        matplotlib==3.11.2 pytest==9.0.1 plotly==7.1.0
       touch target/python-test/.complete
     fi
     PYTHONPATH=target/python-test python3 -m unittest discover --start-directory tests/protocol

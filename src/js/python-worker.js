@@ -106,13 +106,14 @@ const hooks = {
   // An image for the output, base64; past the caps it is counted instead, like output.
   show_image(mime, data, alt) {
     flush();
-    if (!IMAGE_TYPES.includes(mime)) return;
-    job.images += 1;
-    if (job.images > IMAGE_CAP || data.length * 0.75 > IMAGE_CAP_BYTES) {
-      write("stderr", `[an image of ${Math.round(data.length * 0.75 / 1024)} KB was not shown: a run shows at most ${IMAGE_CAP} images of up to ${IMAGE_CAP_BYTES / 1024 / 1024} MB]\n`);
-      return;
+    if (IMAGE_TYPES.includes(mime) && withinImageCaps("an image", data.length * 0.75)) {
+      post({ type: "image", id: job.id, mime, data, alt });
     }
-    post({ type: "image", id: job.id, mime, data, alt });
+  },
+  // A Plotly figure for the output, as JSON; it counts as an image.
+  show_chart(figure, alt) {
+    flush();
+    if (withinImageCaps("a chart", figure.length)) post({ type: "chart", id: job.id, figure, alt });
   },
   // Pauses this thread when anything here can (Python waits out the rest busily).
   sleep_sync(seconds) {
@@ -120,6 +121,14 @@ const hooks = {
     if (blockingChannel()) waitForPage(seconds * 1000);
   },
 };
+
+// Counts a picture of the job; past the caps it is noted in the output instead of shown.
+function withinImageCaps(what, bytes) {
+  job.images += 1;
+  if (job.images <= IMAGE_CAP && bytes <= IMAGE_CAP_BYTES) return true;
+  write("stderr", `[${what} of ${Math.round(bytes / 1024)} KB was not shown: a run shows at most ${IMAGE_CAP} images and charts of up to ${IMAGE_CAP_BYTES / 1024 / 1024} MB]\n`);
+  return false;
+}
 
 // The learner's Stop, as the error that Python turns into KeyboardInterrupt. The page also set
 // SIGINT in the interrupt buffer (if any) before asking: clear it, or Python would be

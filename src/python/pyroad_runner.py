@@ -48,7 +48,7 @@ def setup(hooks):
     import sysconfig
 
     install_matplotlib_backend(sysconfig.get_path("purelib"))
-    guard_servers()
+    adapt_packages()
     # Django refuses database calls from a thread that runs an event loop, to protect data
     # shared between threads; here there is one thread, and programs run inside the loop.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,9 +63,11 @@ SERVER_MESSAGE = (
 )
 
 
-def guard_servers():
-    """`app.run()`, `manage.py runserver` and `http.server` would wait forever for connections
-    that can't come; they stop at once with SERVER_MESSAGE instead."""
+def adapt_packages():
+    """Adjusts what can't work as it would on a computer. `app.run()`, `manage.py runserver`
+    and `http.server` would wait forever for connections that can't come: they stop at once
+    with SERVER_MESSAGE instead. Plotly's `fig.show()` would open a browser: it shows the
+    chart in the output. The rest as `_PatchOnImport` lists."""
     import socket
 
     socket.socket.listen = _refuse_to_serve
@@ -103,12 +105,29 @@ def _hooks_without_processes(module):
     module.subprocess = _HookFilesOnly
 
 
+def _plotly_in_page(module):
+    # Made the default where plotly would pick a browser tab or a notebook.
+    from plotly.io._base_renderers import ExternalRenderer
+
+    class InPage(ExternalRenderer):
+        def render(self, fig_dict):
+            from plotly.io.json import to_json_plotly
+
+            title = fig_dict.get("layout", {}).get("title", {})
+            alt = title.get("text") if isinstance(title, dict) else title
+            show_chart(to_json_plotly(fig_dict), alt or "A chart without a title")
+
+    module.renderers["pyroad"] = InPage()
+    module.renderers.default = "pyroad"
+
+
 class _PatchOnImport:
     """A finder that adjusts a few packages' modules for the browser as they are imported."""
 
     PATCHES = {
         "django.core.management.commands.runserver": _no_runserver,
         "dulwich.hooks": _hooks_without_processes,
+        "plotly.io._renderers": _plotly_in_page,
         "werkzeug.serving": _no_run_simple,
     }
 
@@ -130,7 +149,7 @@ class _PatchOnImport:
         return spec
 
 
-# --- Images --------------------------------------------------------------------------------
+# --- Images and charts --------------------------------------------------------------------------------
 
 _IMAGE_SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -153,6 +172,13 @@ def show_image(image, alt=""):
         raise ValueError("show_image() shows PNG, JPEG, GIF, WebP and SVG images only")
     _flush()
     _hooks.show_image(mime, base64.b64encode(bytes(data)).decode("ascii"), str(alt))
+
+
+def show_chart(figure_json, alt):
+    """Shows a Plotly figure (its JSON) in the program's output, drawn by plotly.js in the page;
+    `alt` names it for those who can't see it."""
+    _flush()
+    _hooks.show_chart(figure_json, str(alt))
 
 
 def _helper_module():

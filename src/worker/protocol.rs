@@ -31,6 +31,11 @@ pub const IMAGE_TYPES: [&str; 5] = [
     "image/svg+xml",
 ];
 
+/// plotly.js, which draws the Plotly figures programs show (`fig.show()`): the cartesian bundle
+/// from npm (bar, box, contour, heatmap, histogram, pie, scatter, violin…), copied here by the
+/// build. Beside the package groups, so it too is cached on first use, not at install.
+pub const CHART_LIBRARY: &str = "python-packages/plotly-cartesian-4.1.1.min.js";
+
 /// What the page writes into the interrupt buffer for Stop: Python raises KeyboardInterrupt.
 pub const SIGINT: i32 = 2;
 
@@ -225,6 +230,12 @@ pub enum Reply {
         id: u32,
         mime: String,
         data: String,
+        alt: String,
+    },
+    /// A Plotly figure the program showed, as JSON, named by `alt` (its title).
+    Chart {
+        id: u32,
+        figure: String,
         alt: String,
     },
     /// The interpreter died (e.g. a wasm stack overflow): the worker must be replaced.

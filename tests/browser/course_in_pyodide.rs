@@ -7,7 +7,7 @@ use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
 use pyroad::build::content;
 use pyroad::model::lesson::{Block, CodeBlock, Lesson, Question, normalize_output};
 use pyroad::worker::protocol::{
-    Cause, DEFAULT_TIMEOUT_SECS, DOWNLOAD_GRACE_SECS, Outcome, Reply, Request,
+    Cause, DEFAULT_TIMEOUT_SECS, DOWNLOAD_GRACE_SECS, Outcome, PyError, Reply, Request,
 };
 use serde_json::Value;
 use std::path::Path;
@@ -112,7 +112,7 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
     let (compiled, _site, b) = course_and_worker().await;
 
     let mut problems = Vec::new();
-    let (mut exercises, mut predictions) = (0, 0);
+    let (mut exercises, mut predictions, mut offline) = (0, 0, 0);
     let mut id = 0;
     for lesson in &compiled.lessons {
         for exercise in lesson.exercises() {
@@ -132,6 +132,10 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
                     problems.push(format!("{at}: unexpected reply {reply:?}"));
                     continue;
                 };
+                if needs_pyodide_index(outcome.error.as_ref()) {
+                    offline += 1;
+                    continue;
+                }
                 if should_pass && !outcome.solved() {
                     problems.push(format!("{at}: the solution doesn't pass: {outcome:?}"));
                 }
@@ -160,7 +164,16 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
                 files: Vec::new(),
                 trace: false,
             };
-            let (_, printed) = ask(&b, &run).await;
+            let (reply, printed) = ask(&b, &run).await;
+            if let Reply::Done {
+                result: Outcome::Run(outcome),
+                ..
+            } = &reply
+                && needs_pyodide_index(outcome.error.as_ref())
+            {
+                offline += 1;
+                continue;
+            }
             if normalize_output(&printed) != normalize_output(expected) {
                 problems.push(format!(
                     "{}/{qid}: the code prints {printed:?}, but the expected output is {expected:?}",
@@ -169,10 +182,20 @@ async fn every_exercise_and_prediction_holds_in_pyodide() {
             }
         }
     }
-    println!("checked {exercises} exercises and {predictions} predictions in Pyodide");
+    println!(
+        "checked {exercises} exercises and {predictions} predictions in Pyodide; {offline} \
+         solutions, starters or predictions need a package from Pyodide's index, which isn't \
+         reachable here, and were not checked"
+    );
     assert!(exercises > 0, "the course has exercises to check");
     assert_no_problems(&problems);
     b.close().await;
+}
+
+/// The run stopped because a package from Pyodide's index could not be fetched (this machine
+/// can't reach it): what the code would do is unknown here, so it is counted, not judged.
+fn needs_pyodide_index(error: Option<&PyError>) -> bool {
+    error.is_some_and(|error| error.cause == Some(Cause::DownloadFailed))
 }
 
 fn runnable_examples(lesson: &Lesson) -> impl Iterator<Item = &CodeBlock> {
@@ -233,9 +256,7 @@ async fn every_example_ends_as_its_lesson_says() {
             match (&outcome.error, &code.raises) {
                 (None, None) if outcome.ok => {}
                 (Some(error), Some(raises)) if &error.kind == raises => {}
-                (Some(error), _) if error.cause == Some(Cause::DownloadFailed) => {
-                    offline += 1;
-                }
+                (error, _) if needs_pyodide_index(error.as_ref()) => offline += 1,
                 (Some(error), _) => problems.push(format!(
                     "{at} ends with {}: {} (raises={})",
                     error.kind,

@@ -2,7 +2,7 @@
 //! learner owns (export, reset, import). Questions and words are taken from `content/`, so the
 //! tests follow the course as it is rewritten.
 
-use crate::support::{Browser, StaticServer, dist_dir};
+use crate::support::{Browser, Downloads, StaticServer, dist_dir};
 use pyroad::build::content::{self, Compiled};
 use pyroad::model::lesson::Question;
 use std::path::Path;
@@ -250,14 +250,9 @@ async fn search_finds_a_lesson_by_a_word_in_its_body() {
 
 #[tokio::test]
 async fn export_reset_and_import_bring_back_the_same_roadmap() {
-    let downloads = std::env::temp_dir().join(format!("pyroad-downloads-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&downloads);
-    std::fs::create_dir_all(&downloads).unwrap();
+    let downloads = Downloads::new("progress-export");
     let site = StaticServer::start(dist_dir(), "/");
-    let b = Browser::start_with(serde_json::json!({
-        "download": { "default_directory": downloads.display().to_string(), "prompt_for_download": false }
-    }))
-    .await;
+    let b = Browser::start_with(downloads.prefs()).await;
     for lesson in ["control-flow", "dictionaries"] {
         b.goto(&site.url(&format!("#/lesson/{lesson}"))).await;
         b.click("#mark-done").await;
@@ -283,21 +278,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     b.goto(&site.url("#/progress")).await;
     assert!(b.text("#stats").await.contains("2 of 49"));
     b.click("#export-progress").await;
-    let file = {
-        let mut found = None;
-        for _ in 0..50 {
-            found = std::fs::read_dir(&downloads)
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .find(|p| p.extension().is_some_and(|e| e == "json"));
-            if found.is_some() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        found.expect("the export was downloaded")
-    };
+    let file = downloads.file("json").await;
     let exported = std::fs::read_to_string(&file).unwrap();
     assert!(
         exported.contains("\"format\": \"pyroad-progress\"")
@@ -312,7 +293,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     assert!(b.text("#stats").await.contains("0 of 49"));
 
     // A malformed file changes nothing.
-    let broken = downloads.join("broken.json");
+    let broken = downloads.0.join("broken.json");
     std::fs::write(&broken, "{\"format\": \"pyroad-progress\", \"version\": 1, \"progress\": {\"schema\": 1, \"lessons\": {\"no-such-lesson\": {\"opened_at\": 1}}}}").unwrap();
     b.find("#import-progress")
         .await
@@ -327,7 +308,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     assert!(b.text("#stats").await.contains("0 of 49"));
 
     // Valid JSON, but nested 10,000 deep: refused for what it is.
-    let deep = downloads.join("deep.json");
+    let deep = downloads.0.join("deep.json");
     std::fs::write(
         &deep,
         format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
@@ -366,6 +347,5 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
         b.text("#lesson-notes").await,
         "Defaults are evaluated once."
     );
-    let _ = std::fs::remove_dir_all(&downloads);
     b.close().await;
 }

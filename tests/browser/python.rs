@@ -3,7 +3,7 @@
 //! Each test boots Pyodide in headless Chromium (a few seconds), so scenarios that can share a
 //! page do.
 
-use crate::support::{Browser, StaticServer, dist_dir};
+use crate::support::{Browser, Downloads, StaticServer, dist_dir};
 use fantoccini::key::Key;
 use std::time::{Duration, Instant};
 
@@ -372,9 +372,10 @@ async fn an_sql_answer_is_highlighted_and_graded_by_the_rows_it_returns() {
 }
 
 #[tokio::test]
-async fn a_two_file_exercise_imports_the_learners_modules_and_keeps_every_file() {
+async fn a_several_file_exercise_imports_the_learners_modules_keeps_every_file_and_zips_them() {
     let site = StaticServer::start(dist_dir(), "/");
-    let b = Browser::start().await;
+    let downloads = Downloads::new("project-zip");
+    let b = Browser::start_with(downloads.prefs()).await;
     b.goto(&site.url("#/lesson/organizing-code")).await;
     let exercise = ".exercise[data-exercise=\"geometry-package\"]";
     // The lesson arrives after the page: wait for its tabs before reading them.
@@ -432,6 +433,44 @@ async fn a_two_file_exercise_imports_the_learners_modules_and_keeps_every_file()
             .await;
         assert!(text.as_str().unwrap().contains(kept), "{text}");
     }
+
+    // Download .zip: every file as it is now, in a folder named after the exercise, dated
+    // today; read back by Python's own zipfile.
+    b.click(&format!("{exercise} button.download")).await;
+    let zip = downloads.file("zip").await;
+    let read = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import json, sys, time, zipfile\n\
+             z = zipfile.ZipFile(sys.argv[1])\n\
+             assert z.testzip() is None\n\
+             assert all(i.date_time[:3] == time.gmtime()[:3] for i in z.infolist())\n\
+             print(json.dumps({i.filename: z.read(i).decode() for i in z.infolist()}))",
+        )
+        .arg(&zip)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let files: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&read.stdout).unwrap();
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "geometry-package/geometry/__init__.py",
+            "geometry-package/geometry/circle.py",
+            "geometry-package/geometry/square.py",
+            "geometry-package/main.py"
+        ]
+    );
+    let square = files["geometry-package/geometry/square.py"]
+        .as_str()
+        .unwrap();
+    assert!(square.contains("4 * side"), "{square}");
     b.close().await;
 }
 
@@ -553,6 +592,55 @@ async fn programs_get_a_fresh_folder_show_images_use_shipped_packages_and_await(
     let run = "import asyncio; print(asyncio.run(asyncio.sleep(0.05, 'ran')))";
     assert_eq!(output_of(&b, run, 20).await, "ran");
     assert_eq!(output_of(&b, AWAIT_AT_TOP_LEVEL, 20).await, "awaited");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_plotly_figure_is_drawn_in_a_sandboxed_frame_even_when_plotly_js_arrives_late() {
+    let site = StaticServer::start(dist_dir(), "/");
+    // A slow connection: plotly.js arrives 2 s after it is asked for.
+    site.delay("python-packages/plotly-", Duration::from_secs(2));
+    let b = Browser::start().await;
+    open_exercise(&b, &site).await;
+    let chart = "import plotly.graph_objects as go; print('before'); go.Figure(go.Bar(x=['a', 'b', 'c'], y=[3, 1, 2]), layout_title_text='Sales <b>by</b> shop').show(); print('after')";
+    // The learner checks again as soon as the first run ends, while its chart still waits for
+    // plotly.js: the first frame is gone, and the second is drawn.
+    type_code(&b, chart).await;
+    check(&b).await;
+    finished(&b, 120).await;
+    check(&b).await;
+    finished(&b, 30).await;
+    assert_eq!(
+        b.text(".exercise .console .output").await.trim(),
+        "before\nafter"
+    );
+    let frame = ".exercise .console .output span + iframe.chart:has(+ span)";
+    assert_eq!(b.count(".exercise .console iframe.chart").await, 1);
+    // Named by its title, as text; scripts run in it, but its origin is opaque: the page's
+    // storage and document are out of its reach (and its document out of the page's).
+    assert_eq!(
+        b.attr(frame, "title").await.as_deref(),
+        Some("Sales <b>by</b> shop")
+    );
+    assert_eq!(
+        b.attr(frame, "sandbox").await.as_deref(),
+        Some("allow-scripts")
+    );
+    assert_eq!(
+        b.js(&format!(
+            "return document.querySelector('{frame}').contentDocument === null"
+        ))
+        .await,
+        true
+    );
+    // Drawn, once plotly.js has arrived: three bars.
+    b.find(frame).await.enter_frame().await.unwrap();
+    b.wait_until_secs(
+        "document.querySelectorAll('.barlayer .point').length === 3",
+        30,
+    )
+    .await;
+    b.client.enter_parent_frame().await.unwrap();
     b.close().await;
 }
 

@@ -234,6 +234,50 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A fresh folder that Chromium saves downloads into without asking; removed when dropped.
+pub struct Downloads(pub PathBuf);
+
+impl Downloads {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("pyroad-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    /// Chrome preferences for [`Browser::start_with`].
+    pub fn prefs(&self) -> serde_json::Value {
+        serde_json::json!({
+            "download": { "default_directory": self.0.display().to_string(), "prompt_for_download": false }
+        })
+    }
+
+    /// The downloaded file with this extension, once it has arrived whole.
+    pub async fn file(&self, extension: &str) -> PathBuf {
+        for _ in 0..100 {
+            let found = std::fs::read_dir(&self.0)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|e| e == extension));
+            if let Some(file) = found {
+                return file;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no .{extension} file was downloaded into {}",
+            self.0.display()
+        );
+    }
+}
+
+impl Drop for Downloads {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 impl Browser {
     pub async fn start() -> Self {
         Self::start_with(serde_json::json!({})).await

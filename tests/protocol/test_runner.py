@@ -122,7 +122,7 @@ class GoldenMessages(unittest.TestCase):
         self.assertEqual(printed("WORD = 'edited'"), "edited", "the edit counts, not the first import")
 
     def test_a_program_that_starts_a_server_is_told_to_use_the_test_client(self):
-        pyroad_runner.guard_servers()  # as the worker's setup does
+        pyroad_runner.adapt_packages()  # as the worker's setup does
         request = {"type": "run", "id": 1, "code": "import http.server\n"
                    "http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)"}
         outcome = pyroad_runner.handle(json.dumps(request))["run"]
@@ -142,6 +142,9 @@ class GoldenMessages(unittest.TestCase):
         class Hooks:
             def show_image(self, mime, data, alt):
                 events.append(("image", mime, base64.b64decode(data)[:8], alt))
+
+            def show_chart(self, figure, alt):
+                events.append(("chart", json.loads(figure)["data"], alt))
 
         class Out(io.StringIO):
             def write(self, text):
@@ -178,6 +181,24 @@ class GoldenMessages(unittest.TestCase):
         self.assertEqual(
             self.shown(code),
             [("image", "image/png", png, "Rising"), ("text", "between"), ("image", "image/png", png, "Two bars")],
+        )
+
+    @unittest.skipUnless(importlib.util.find_spec("plotly"), "./dev.sh test installs plotly")
+    def test_fig_show_shows_a_plotly_chart_named_by_its_title(self):
+        pyroad_runner.adapt_packages()  # as the worker's setup does
+        code = (
+            "import plotly.graph_objects as go\n"
+            "print('before')\n"
+            "go.Figure(go.Bar(x=['a', 'b'], y=[3, 1]), layout_title_text='Two bars').show()\n"
+            "go.Figure(go.Scatter(y=[1, 2])).show()\n"
+        )
+        self.assertEqual(
+            self.shown(code),
+            [
+                ("text", "before"),
+                ("chart", [{"type": "bar", "x": ["a", "b"], "y": [3, 1]}], "Two bars"),
+                ("chart", [{"type": "scatter", "y": [1, 2]}], "A chart without a title"),
+            ],
         )
 
     def test_an_unknown_request_is_refused(self):

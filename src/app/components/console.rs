@@ -1,6 +1,7 @@
 //! A program's console: streamed output (as text, never HTML), errors explained, `input()`,
 //! and Run/Stop. Code examples and exercises share it.
 
+use crate::app::components::chart::chart;
 use crate::app::python::{self, Finished, JobEvent, StopReason, Wait};
 use leptos::prelude::*;
 use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
@@ -10,6 +11,7 @@ use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
 enum Chunk {
     Text(Stream, String),
     Image { src: String, alt: String },
+    Chart { figure: String, alt: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +87,9 @@ impl Console {
             JobEvent::Image { src, alt } => {
                 self.chunks.update(|c| c.push(Chunk::Image { src, alt }))
             }
+            JobEvent::Chart { figure, alt } => {
+                self.chunks.update(|c| c.push(Chunk::Chart { figure, alt }))
+            }
             JobEvent::Loading(packages) => {
                 self.note
                     .set(Some(format!("Downloading {}…", packages.join(", "))));
@@ -134,6 +139,7 @@ impl Console {
                                     <span class=if stream == Stream::Stderr { "stderr" } else { "stdout" }>{text}</span>
                                 }.into_any(),
                                 Chunk::Image { src, alt } => view! { <img class="figure" src=src alt=alt/> }.into_any(),
+                                Chunk::Chart { figure, alt } => chart(figure, alt).into_any(),
                             }}
                         </For>
                     </pre>
@@ -198,6 +204,7 @@ fn chunk_size(chunk: &Chunk) -> usize {
     match chunk {
         Chunk::Text(_, text) => text.len(),
         Chunk::Image { src, .. } => src.len(),
+        Chunk::Chart { figure, .. } => figure.len(),
     }
 }
 

@@ -1,16 +1,18 @@
 //! An exercise: the prompt, a code editor with the learner's saved code, Check against the
-//! hidden tests, Step through its run, hints one at a time, and the solution on request.
+//! hidden tests, Step through its run, hints one at a time, the solution on request, and a
+//! several-file project's files as a zip to take away.
 
 use crate::app::components::code_block::Code;
 use crate::app::components::console::Console;
 use crate::app::components::editor::Editor;
 use crate::app::components::file_tabs::file_tabs;
 use crate::app::components::step_through::Stepping;
-use crate::app::platform::dom::{confirm, random_seed};
+use crate::app::platform::dom::{confirm, now_millis, random_seed, save_file};
 use crate::app::python::Finished;
 use crate::app::state::{ProgressStore, SavedCode};
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
+use pyroad::learner::project_zip::project_zip;
 use pyroad::model::lesson::Gradable;
 use pyroad::model::lesson::{CodeBlock, Exercise, SourceFile};
 use pyroad::worker::protocol::{CheckOutcome, DEFAULT_TIMEOUT_SECS, Outcome, Request};
@@ -141,6 +143,18 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
         );
     };
     let several = files.with_value(|f| f.len() > 1);
+    // The files as they are now, in a folder named after the exercise.
+    let take_away = move |_| {
+        let id = exercise.with_value(|e| e.id.clone());
+        let project = files.with_value(|files| {
+            files
+                .iter()
+                .map(|f| (f.path.clone().unwrap_or_default(), f.code.get_untracked()))
+                .collect::<Vec<_>>()
+        });
+        let zip = project_zip(&id, &project, now_millis());
+        let _ = save_file(&format!("{id}.zip"), &zip, "application/zip");
+    };
     let reset = move |_| {
         let question = if several {
             "Put every file back as it started? Your changes will be lost."
@@ -206,6 +220,7 @@ pub fn ExerciseView(exercise: Exercise, lesson_id: String, gradable: Gradable) -
                 {console.buttons(("✓", "Check"), check)}
                 {steppable.then(|| stepping.button(console, step_through))}
                 <button type="button" class="reset" on:click=reset>"Reset"</button>
+                {several.then(|| view! { <button type="button" class="download" on:click=take_away>"Download .zip"</button> })}
                 <span class="shortcut">"Ctrl+Enter checks"</span>
             </div>
             {console.view()}

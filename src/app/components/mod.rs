@@ -1,9 +1,11 @@
 //! Pieces the pages are built from. `code_block` (an example with Run and Copy), `exercise`
 //! and `quiz` are the lesson's interactive blocks; `console` shows a program's output and
-//! takes its input; `step_through` replays a recorded run a step at a time; `editor` wraps
-//! CodeMirror, loaded only when a page needs it; `file_tabs` switches between files; `loading`
-//! fetches a lesson and shows why it failed; the rest are the header's parts.
+//! takes its input, with `chart` drawing the Plotly figures in it; `step_through` replays a
+//! recorded run a step at a time; `editor` wraps CodeMirror, loaded only when a page needs it;
+//! `file_tabs` switches between files; `loading` fetches a lesson and shows why it failed; the
+//! rest are the header's parts.
 
+pub mod chart;
 pub mod code_block;
 pub mod console;
 pub mod editor;

@@ -2,7 +2,7 @@
 //! chart, statistics, notes, export to a file, import from one, and reset.
 
 use crate::app::components::progress_bar::BarFill;
-use crate::app::platform::dom::{confirm, now_millis, set_title, window};
+use crate::app::platform::dom::{confirm, now_millis, save_file, set_title};
 use crate::app::state::{ProgressStore, saved_code};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,7 +12,6 @@ use pyroad::learner::summary::Summary;
 use pyroad::learner::transfer::{self, ImportMode, ImportSummary};
 use pyroad::model::course::{Course, Stage};
 use pyroad::web::route::Route;
-use wasm_bindgen::JsCast;
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {
@@ -203,7 +202,11 @@ fn Transfer() -> impl IntoView {
             .progress
             .with_untracked(|p| transfer::export(p, &saved_code::all(), course, now_millis()));
         let date: String = js_sys::Date::new_0().to_iso_string().into();
-        match download(&format!("pyroad-progress-{}.json", &date[..10]), &json) {
+        match save_file(
+            &format!("pyroad-progress-{}.json", &date[..10]),
+            json.as_bytes(),
+            "application/json",
+        ) {
             Ok(()) => message.set(Some((
                 true,
                 "Exported: the file is in your downloads.".into(),
@@ -308,24 +311,4 @@ fn Transfer() -> impl IntoView {
 
 fn summary_row(label: &'static str, now: usize, merged: usize, replaced: usize) -> impl IntoView {
     view! { <tr><th scope="row">{label}</th><td>{now}</td><td>{merged}</td><td>{replaced}</td></tr> }
-}
-
-/// Offers `text` as a file download.
-fn download(name: &str, text: &str) -> Result<(), ()> {
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| ())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
-    let document = window().document().ok_or(())?;
-    let link: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| ())?
-        .unchecked_into();
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }

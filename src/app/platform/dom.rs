@@ -65,3 +65,23 @@ pub fn post_to_service_worker(message: serde_json::Value) {
         let _ = controller.post_message(&js_value(&message));
     }
 }
+
+/// Offers `bytes` as a file download named `name`.
+pub fn save_file(name: &str, bytes: &[u8], mime: &str) -> Result<(), ()> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| ())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
+    let document = window().document().ok_or(())?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| ())?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -49,6 +49,11 @@ pub enum JobEvent {
         src: String,
         alt: String,
     },
+    /// A Plotly figure the program showed (JSON), and its accessible name.
+    Chart {
+        figure: String,
+        alt: String,
+    },
     /// Packages are downloading before the job starts.
     Loading(Vec<String>),
     /// The program called `input(prompt)` and waits for a line.

@@ -265,6 +265,7 @@ fn on_reply(generation: u32, reply: Result<Reply, String>) {
             notify(id, JobEvent::Image { src, alt });
         }
         Reply::Image { .. } => {}
+        Reply::Chart { id, figure, alt } => notify(id, JobEvent::Chart { figure, alt }),
         Reply::Loading { id, packages } => {
             // A download on a slow connection mustn't count as a runaway program: give it
             // three more minutes on top of the program's own limit.
