@@ -196,6 +196,18 @@ async fn the_course_runs_under_a_strict_content_security_policy() {
     let b = Browser::start().await;
     b.goto(&site.url("#/lesson/functions")).await;
     run_first_example_and_load_the_editor(&b).await;
+    // A chart's frame inherits the policy, which forbids its script: it says so.
+    b.type_into_editor(
+        ".exercise .cm-content",
+        "import plotly.graph_objects as go; go.Figure(go.Bar(y=[1, 2]), layout_title_text='Two').show()",
+    )
+    .await;
+    b.click(".exercise button.run").await;
+    b.wait_until_secs(
+        "document.querySelector('.exercise .console .output .stderr')?.textContent.includes(\"Content-Security-Policy doesn't let the chart's frame run plotly.js\")",
+        150,
+    )
+    .await;
     b.goto(&site.url("#/")).await;
     assert_eq!(b.count(".lesson-node").await, 49);
     b.close().await;

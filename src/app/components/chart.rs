@@ -2,6 +2,7 @@
 //! is the learner's data, and its text may hold markup, so it never touches the page. The frame
 //! runs scripts but has an opaque origin: no storage, no access to the page, no navigation.
 
+use crate::app::platform::dom::run_after;
 use crate::app::platform::fetch::fetch_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,6 +27,7 @@ onmessage = (event) => {
   } catch (error) {
     chart.textContent = "This chart could not be drawn: " + error.message;
   }
+  parent.postMessage("drawn", "*");
 };
 </script>"#;
 
@@ -43,19 +45,43 @@ async fn library() -> Result<JsValue, String> {
     Ok(text)
 }
 
+/// How long the frame has to draw once it has plotly.js: far more than evaluating it takes on
+/// a slow laptop, so silence means the frame's script can't run.
+const DRAW_WITHIN_MS: i32 = 15_000;
+
 /// The chart's frame, named by `alt` (the figure's title).
 pub fn chart(figure: String, alt: String) -> impl IntoView {
     let frame = NodeRef::<leptos::html::Iframe>::new();
     let problem = RwSignal::new(None::<String>);
+    let drawn = RwSignal::new(false);
+    let frame_window = move || frame.get_untracked().and_then(|f| f.content_window());
+    let listener = window_event_listener(leptos::ev::message, move |event| {
+        let from_frame = frame_window()
+            .zip(event.source())
+            .is_some_and(|(frame, source)| JsValue::from(frame) == JsValue::from(source));
+        if from_frame {
+            drawn.set(true);
+        }
+    });
+    on_cleanup(move || listener.remove());
     let draw = move |_| {
         let figure = figure.clone();
         spawn_local(async move {
             match library().await {
                 // Gone if the learner ran again or left meanwhile.
                 Ok(library) => {
-                    if let Some(target) = frame.get_untracked().and_then(|f| f.content_window()) {
+                    if let Some(target) = frame_window() {
                         let message = js_sys::Array::of2(&library, &JsValue::from_str(&figure));
                         let _ = target.post_message(&message, "*");
+                        run_after(DRAW_WITHIN_MS, move || {
+                            if drawn.try_get_untracked() == Some(false) {
+                                problem.set(Some(
+                                    "The chart wasn't drawn: this site's Content-Security-Policy \
+                                     doesn't let the chart's frame run plotly.js."
+                                        .into(),
+                                ));
+                            }
+                        });
                     }
                 }
                 Err(why) => {
