@@ -325,8 +325,11 @@ async function loadImports(runtime, message) {
   }
   // A package shipped with the site wins over one of the same name in Pyodide's index: the
   // index is online only, and its version may not match the shipped packages'.
-  const known = pyodide.lockfile.packages;
-  const wanted = imports.filter((name) => known[name] && !pyodide.loadedPackages[name] && !shipped(name));
+  // By the modules each package provides: `import sklearn` is the package scikit-learn.
+  const provider = new Map(Object.entries(pyodide.lockfile.packages)
+    .flatMap(([name, { imports: provided = [] }]) => provided.map((module) => [module, name])));
+  const wanted = [...new Set(imports.filter((name) => provider.has(name) && !shipped(name)).map((name) => provider.get(name)))]
+    .filter((name) => !pyodide.loadedPackages[name]);
   if (!wanted.length) return null;
   post({ type: "loading", id: message.id, packages: wanted });
   const failed = [];

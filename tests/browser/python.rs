@@ -259,15 +259,23 @@ async fn input_pauses_the_program_until_the_learner_answers() {
             .starts_with("(42,)")
     );
 
-    // Packages outside Pyodide's core come from its package index: offline, a clear message.
-    type_code(&b, "import numpy").await;
-    check(&b).await;
-    finished(&b, 60).await;
-    let error = b.text(".exercise .py-error").await;
-    assert!(
-        error.contains("numpy is downloaded from the internet the first time it is used"),
-        "{error}"
-    );
+    // Packages outside Pyodide's core come from its package index: offline, a clear message,
+    // naming the package even where its module's name differs (sklearn is scikit-learn).
+    for (code, package) in [
+        ("import numpy", "numpy"),
+        ("from sklearn import datasets", "scikit-learn"),
+    ] {
+        type_code(&b, code).await;
+        check(&b).await;
+        finished(&b, 60).await;
+        let error = b.text(".exercise .py-error").await;
+        assert!(
+            error.contains(&format!(
+                "{package} is downloaded from the internet the first time it is used"
+            )),
+            "{error}"
+        );
+    }
     b.close().await;
 }
 
