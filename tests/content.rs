@@ -17,7 +17,7 @@ fn the_course_is_valid_and_complete() {
         course.stages.iter().map(|s| s.topics.len()).sum::<usize>(),
         23
     );
-    assert_eq!(course.lesson_count(), 49);
+    assert_eq!(course.lesson_count(), 54);
     let stage_ids: Vec<&str> = course.stages.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         stage_ids,

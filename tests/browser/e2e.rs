@@ -2,10 +2,8 @@
 //!
 //! Needs `dist/` (built by `./dev.sh test` before the tests run) and chromedriver.
 
-use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir};
+use crate::support::{Browser, StaticServer, assert_no_problems, dist_dir, lesson_count};
 use std::time::Duration;
-
-const LESSONS: usize = 49;
 
 fn server() -> StaticServer {
     StaticServer::start(dist_dir(), "/")
@@ -19,15 +17,15 @@ async fn roadmap_shows_all_five_stages_and_every_lesson() {
     b.find(".lesson-node").await;
     assert_eq!(b.count(".stage").await, 5);
     assert_eq!(b.count(".topic").await, 23);
-    assert_eq!(b.count(".lesson-node").await, LESSONS);
+    assert_eq!(b.count(".lesson-node").await, lesson_count());
     assert_eq!(
         b.count(".lesson-node[data-status=\"not-started\"]").await,
-        LESSONS
+        lesson_count()
     );
     assert!(
         b.text("#overall-progress")
             .await
-            .contains(&format!("0 of {LESSONS} lessons done"))
+            .contains(&format!("0 of {} lessons done", lesson_count()))
     );
     let title = b.client.title().await.unwrap();
     assert!(title.contains("PyRoad"), "{title}");
@@ -198,7 +196,7 @@ async fn marking_done_survives_a_reload_and_shows_on_the_roadmap() {
     assert!(
         b.text("#overall-progress")
             .await
-            .contains(&format!("1 of {LESSONS} lessons done"))
+            .contains(&format!("1 of {} lessons done", lesson_count()))
     );
     let stored = b.js("return localStorage.getItem('pyroad/progress')").await;
     assert!(
@@ -218,7 +216,7 @@ async fn corrupt_progress_is_kept_aside_and_the_app_still_renders() {
         .await;
     b.client.refresh().await.unwrap();
     b.find(".lesson-node").await;
-    assert_eq!(b.count(".lesson-node").await, LESSONS);
+    assert_eq!(b.count(".lesson-node").await, lesson_count());
     let notice = b.text("#storage-notice").await;
     assert!(
         notice.contains("couldn't be read") && notice.contains("pyroad/progress.backup"),
@@ -279,7 +277,7 @@ async fn two_tabs_see_each_others_progress() {
     assert!(
         b.text("#overall-progress")
             .await
-            .contains(&format!("1 of {LESSONS} lessons done"))
+            .contains(&format!("1 of {} lessons done", lesson_count()))
     );
     b.close().await;
 }

@@ -1,7 +1,7 @@
 //! Offline after the first visit, and updates that arrive whole: the release build, its service
 //! worker, and a server that is stopped or redeployed under the browser.
 
-use crate::support::{Browser, StaticServer, dist_dir};
+use crate::support::{Browser, StaticServer, dist_dir, lesson_count};
 use std::path::{Path, PathBuf};
 
 /// A private copy of the build that a test may change.
@@ -97,7 +97,7 @@ async fn after_one_visit_the_course_works_with_the_server_gone() {
 
     b.client.refresh().await.unwrap();
     b.find(".lesson-node").await;
-    assert_eq!(b.count(".lesson-node").await, 49);
+    assert_eq!(b.count(".lesson-node").await, lesson_count());
     // A lesson never opened before, a Run, and an exercise Check: all from the device.
     b.goto(&site.url("#/lesson/functions")).await;
     run_first_example_and_load_the_editor(&b).await;
@@ -209,7 +209,7 @@ async fn the_course_runs_under_a_strict_content_security_policy() {
     )
     .await;
     b.goto(&site.url("#/")).await;
-    assert_eq!(b.count(".lesson-node").await, 49);
+    assert_eq!(b.count(".lesson-node").await, lesson_count());
     b.close().await;
 }
 

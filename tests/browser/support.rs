@@ -545,3 +545,11 @@ impl Drop for Browser {
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
+
+/// How many lessons the course has, as content/ says: the roadmap shows each one.
+pub fn lesson_count() -> usize {
+    pyroad::build::content::load(std::path::Path::new("content"))
+        .expect("content/ is valid")
+        .course
+        .lesson_count()
+}
