@@ -718,6 +718,28 @@ async fn a_run_asked_for_while_another_program_runs_or_stops_is_never_lost() {
 }
 
 #[tokio::test]
+async fn python_starts_downloading_only_once_the_lesson_is_on_screen() {
+    let site = StaticServer::start(dist_dir(), "/");
+    // A slow connection: the lesson's text arrives 3 s after it is asked for.
+    site.delay("lessons/", Duration::from_secs(3));
+    let b = Browser::start().await;
+    b.goto(&site.url(LESSON)).await;
+    b.find(".lesson-page .loading").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The lesson is still on its way, and Python's 13 MB don't compete with it.
+    assert_eq!(b.count(".lesson-page .loading").await, 1);
+    assert_eq!(b.count("#python-status").await, 0);
+    // Once the lesson is drawn, Python starts by itself, before any Run.
+    b.find("article.lesson .prose").await;
+    b.wait_until_secs(
+        "document.querySelector('#python-status')?.dataset.state === 'ready'",
+        90,
+    )
+    .await;
+    b.close().await;
+}
+
+#[tokio::test]
 async fn on_a_slow_connection_runs_wait_for_python_in_order_and_are_not_timed_out() {
     let site = StaticServer::start(dist_dir(), "/");
     // Python's runtime takes longer to arrive than a program's 10-second limit.

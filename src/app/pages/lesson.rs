@@ -2,7 +2,7 @@
 
 use crate::app::components::code_block::Code;
 use crate::app::components::loading::{load_error, load_lesson};
-use crate::app::platform::dom::set_title;
+use crate::app::platform::dom::{run_when_idle, set_title};
 use crate::app::state::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
@@ -11,6 +11,9 @@ use pyroad::model::course::{Course, LessonRef};
 use pyroad::model::lesson::Block;
 use pyroad::model::lesson::Gradable;
 use pyroad::web::route::Route;
+
+/// How long Python may wait for the browser to be idle once the lesson is drawn.
+const PYTHON_AFTER_PAINT_MS: i32 = 1000;
 
 #[component]
 pub fn LessonPage(id: String) -> impl IntoView {
@@ -32,17 +35,21 @@ pub fn LessonPage(id: String) -> impl IntoView {
     store.apply(Action::OpenLesson {
         lesson: info.id.clone(),
     });
-    if info.has_python {
-        // Start Python now, while the lesson loads, so the first Run doesn't wait for it.
-        crate::app::python::warm_up();
-    }
-
     let file = info.file.clone();
     let attempt = RwSignal::new(0u32);
     let lesson = LocalResource::new(move || {
         attempt.track();
         load_lesson(file.clone())
     });
+    if info.has_python {
+        // Python (13 MB on a first visit) starts once the lesson is on screen, so that its
+        // download doesn't hold up the lesson's own; a Run pressed sooner starts it at once.
+        Effect::new(move |_| {
+            if lesson.with(|l| matches!(l, Some(Ok(_)))) {
+                run_when_idle(PYTHON_AFTER_PAINT_MS, crate::app::python::warm_up);
+            }
+        });
+    }
     let (prev, next) = course.neighbours(&info.id);
     let lesson_id = info.id.clone();
     let status = Memo::new(move |_| store.progress.with(|p| p.status(&lesson_id)));
