@@ -4,8 +4,12 @@
 //!
 //! Then the layout shift of the roadmap and of a lesson with exercises while they load.
 //!
+//! Last, Lighthouse 13's scores for the roadmap, a lesson with exercises and the progress page
+//! (its mobile preset: slow 4G, 4× slower CPU), with the course served as a host that sends the
+//! build's precompressed copies would.
+//!
 //! Budgets (reported, not enforced): shell ≤ 200 KB brotli; first render ≤ 1.5× the static page;
-//! layout shift ≤ 0.05.
+//! layout shift ≤ 0.05; Lighthouse performance ≥ 90 and 100 for the rest.
 
 // The browser tests' support; a benchmark uses only part of it.
 #[allow(dead_code)]
@@ -171,4 +175,68 @@ async fn main() {
         b.close().await;
         println!("  {name:<36} {total:>7.3}");
     }
+
+    println!("Lighthouse {LIGHTHOUSE}, mobile preset (budget: performance ≥ 90, the rest 100):");
+    for (name, route) in PAGES {
+        match lighthouse(&site.url(route)) {
+            Ok(scores) => println!("  {name:<36} {scores}"),
+            Err(why) => println!("  {name:<36} not measured: {why}"),
+        }
+    }
+}
+
+const LIGHTHOUSE: &str = "lighthouse@13.5.0";
+
+const PAGES: [(&str, &str); 3] = [
+    ("roadmap", ""),
+    ("lesson with exercises (functions)", "#/lesson/functions"),
+    ("progress", "#/progress"),
+];
+
+/// Lighthouse's four scores and the paint, blocking and shift figures behind performance, from
+/// npm (npx fetches it the first time).
+fn lighthouse(url: &str) -> Result<String, String> {
+    let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let out = std::process::Command::new("npx")
+        .args([
+            "--yes",
+            LIGHTHOUSE,
+            url,
+            "--quiet",
+            "--output=json",
+            "--output-path=stdout",
+        ])
+        .arg(format!("--chrome-path={chrome}"))
+        .arg("--chrome-flags=--headless --no-sandbox --disable-gpu")
+        .arg("--only-categories=performance,accessibility,best-practices,seo")
+        .output()
+        .map_err(|e| format!("can't run npx ({e})"))?;
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|_| {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_owned()
+    })?;
+    let score = |category: &str| {
+        report["categories"][category]["score"]
+            .as_f64()
+            .map_or("?".to_owned(), |s| format!("{:.0}", s * 100.0))
+    };
+    let figure = |audit: &str| {
+        report["audits"][audit]["displayValue"]
+            .as_str()
+            .unwrap_or("?")
+            .to_owned()
+    };
+    Ok(format!(
+        "performance {} (LCP {}, TBT {}, CLS {}), accessibility {}, best practices {}, SEO {}",
+        score("performance"),
+        figure("largest-contentful-paint"),
+        figure("total-blocking-time"),
+        figure("cumulative-layout-shift"),
+        score("accessibility"),
+        score("best-practices"),
+        score("seo")
+    ))
 }

@@ -142,9 +142,12 @@ fn serve(
     if reader.read_line(&mut request_line).is_err() {
         return;
     }
-    // Skip the headers.
+    // Of the headers, only whether the browser takes Brotli matters.
     let mut line = String::new();
+    let mut brotli = false;
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        let header = line.to_ascii_lowercase();
+        brotli |= header.starts_with("accept-encoding:") && header.contains("br");
         line.clear();
     }
     let target = request_line.split_whitespace().nth(1).unwrap_or("/");
@@ -165,18 +168,25 @@ fn serve(
             std::thread::sleep(delay);
         }
         if let Some((body, kind)) = extra.lock().unwrap().get(&rel) {
-            return Some((body.clone().into_bytes(), *kind));
+            return Some((body.clone().into_bytes(), *kind, ""));
         }
         if rel.split('/').any(|part| part == "..") {
             return None;
         }
+        // As a host that serves the build's precompressed copies does (README, "Deploying").
         let file = root.join(&rel);
-        std::fs::read(&file).ok().map(|body| (body, mime(&file)))
+        let compressed = root.join(format!("{rel}.br"));
+        match std::fs::read(&compressed) {
+            Ok(body) if brotli => Some((body, mime(&file), "Content-Encoding: br\r\n")),
+            _ => std::fs::read(&file)
+                .ok()
+                .map(|body| (body, mime(&file), "")),
+        }
     });
     let response = match found.flatten() {
-        Some((body, kind)) => {
+        Some((body, kind, encoding)) => {
             let mut head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n{headers}Connection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\n{encoding}Content-Length: {}\r\nCache-Control: no-cache\r\n{headers}Connection: close\r\n\r\n",
                 body.len()
             )
             .into_bytes();
