@@ -66,7 +66,9 @@ python_packages() {
       # whose Python code runs without its optional C speedups (markupsafe): its source, by hash.
       sed -n 's/^# source: //p' "$spec" >"$wheels/sources.txt"
       if [ -s "$wheels/sources.txt" ]; then
-        python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary=:all: \
+        # Only these from source: their build tools (setuptools, Cython…) come as wheels.
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+          --no-binary="$(sed 's/[=<>!~ ].*//' "$wheels/sources.txt" | paste -sd, -)" \
           --require-hashes -r "$wheels/sources.txt" -d "$wheels"
       fi
       touch "$wheels/.complete"
@@ -77,19 +79,21 @@ import fnmatch, hashlib, io, json, pathlib, re, sys, tarfile, time, zipfile
 
 def source_files(sdist):
     """(path in site-packages, bytes, date) of a source package's pure-Python files: its
-    package folder (under src/ or at the top) less C sources, and a dist-info for metadata."""
+    package folders (those under src/ or lib/, else <name>/ at the top) less C and Cython
+    sources, and a dist-info for metadata. PyYAML keeps its Python in lib/yaml and only
+    Cython files in a top-level yaml/."""
     with tarfile.open(sdist) as tar:
         members = [m for m in tar.getmembers() if m.isfile()]
         root = members[0].name.split("/")[0]
         name = root.rsplit("-", 1)[0].lower()
+        inner = lambda m: m.name.split("/", 1)[1]
+        packages = tuple(inner(m).removesuffix("__init__.py") for m in members
+                         if re.fullmatch(r"(src|lib)/[a-z]\w*/__init__\.py", inner(m))) or (f"{name}/",)
         for m in members:
-            parts = m.name.split("/")[1:]
-            if parts[:1] == ["src"]:
-                parts = parts[1:]
-            date = time.gmtime(m.mtime)[:6]
-            if parts[0] == name and not m.name.endswith((".c", ".pyi")):
-                yield "/".join(parts), tar.extractfile(m).read(), date
-            elif parts == ["PKG-INFO"]:
+            path, date = inner(m), time.gmtime(m.mtime)[:6]
+            if path.startswith(packages) and not path.endswith((".c", ".h", ".pyx", ".pxd", ".pyi")):
+                yield re.sub(r"^(src|lib)/", "", path), tar.extractfile(m).read(), date
+            elif path == "PKG-INFO":
                 yield f"{root}.dist-info/METADATA", tar.extractfile(m).read(), date
 
 out = pathlib.Path(sys.argv[1]) / "python-packages"
@@ -123,6 +127,10 @@ for spec in sorted(pathlib.Path("content/python-packages").glob("*.txt")):
             name = path.relative_to(own).as_posix()
             archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), path.read_bytes(), zipfile.ZIP_DEFLATED)
             modules.add(name.split("/")[0].removesuffix(".py"))
+    # `# loads-for: a, b`: only these modules load the group (its other modules, such as
+    # requests in the cloud group, are there for them, and come from elsewhere for the rest).
+    if said("loads-for"):
+        modules = set(said("loads-for"))
     # `# imports: a, b` in the list: modules outside the group that need it (zoneinfo → tzdata).
     modules.update(said("imports"))
     blob = data.getvalue()
