@@ -241,7 +241,26 @@ fn inline_module_scripts_move_to_files() {
 const FINISHED_STAGES: &[&str] = &["advanced", "specialized", "mastery"];
 
 /// Lessons written in full in stages that are not finished yet, held to the same bar.
-const FINISHED_LESSONS: &[&str] = &[];
+const FINISHED_LESSONS: &[&str] = &[
+    "syntax-and-variables",
+    "strings",
+    "control-flow",
+    "functions",
+    "paths-and-csv",
+    "classes-and-objects",
+    "inheritance-and-polymorphism",
+    "encapsulation-and-abstraction",
+    "special-methods",
+    "function-arguments",
+    "lambda-functions",
+    "closures-and-decorators",
+    "map-filter-reduce",
+    "generators-and-iterators",
+    "numpy",
+    "pandas",
+    "rest-apis",
+    "web-scraping",
+];
 
 #[test]
 fn every_finished_lesson_teaches_and_practises() {

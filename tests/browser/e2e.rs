@@ -57,7 +57,7 @@ async fn clicking_a_lesson_opens_it_and_back_returns_to_the_roadmap() {
     );
     assert_eq!(
         b.attr("a[rel=prev]", "href").await.as_deref(),
-        Some("#/lesson/syntax-and-variables")
+        Some("#/lesson/strings")
     );
 
     b.client.back().await.unwrap();

@@ -358,20 +358,21 @@ async fn an_sql_answer_is_highlighted_and_graded_by_the_rows_it_returns() {
     ))
     .await;
     let summary = format!("{exercise} .results-summary");
+    // Rows in the wrong order fail (a random table may happen to be in order: then 1 of 2).
     for (query, expected) in [
         (
             "SELECT title, member FROM loans WHERE days > 14",
-            "0 of 1 checks passed.",
+            r"^[01] of 2 checks passed\.$",
         ),
         (
             "SELECT title, member FROM loans WHERE days > 14 ORDER BY days DESC",
-            "All 1 checks passed. Well done!",
+            r"^All 2 checks passed\. Well done!$",
         ),
     ] {
         b.type_into_editor(&editor, query).await;
         b.click(&format!("{exercise} button.run")).await;
         b.wait_until_secs(
-            &format!("document.querySelector('{summary}')?.textContent === {expected:?}"),
+            &format!("/{expected}/.test(document.querySelector('{summary}')?.textContent ?? '')"),
             60,
         )
         .await;
