@@ -18,11 +18,15 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
+/// Copies of files the build compresses for the host to send; the browser asks for the files.
+const COMPRESSED_COPIES: [&str; 2] = [".br", ".gz"];
+
 /// The files the service worker downloads at install, in path order.
 pub fn precached(entries: &[SiteFile]) -> Vec<&SiteFile> {
     let mut files: Vec<&SiteFile> = entries
         .iter()
         .filter(|e| e.path != SERVICE_WORKER && !e.path.starts_with(ON_DEMAND))
+        .filter(|e| !COMPRESSED_COPIES.iter().any(|end| e.path.ends_with(end)))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
@@ -61,6 +65,8 @@ mod tests {
     fn lists_every_file_but_itself_and_package_groups_and_versions_by_content() {
         let build = [
             entry("index.html", "<html>"),
+            entry("index.html.br", "compressed"),
+            entry("index.html.gz", "compressed"),
             entry("sw.js", "old"),
             entry("lessons/a.json", "{}"),
             entry("python-packages/testing-0123456789abcdef.zip", "PK"),
