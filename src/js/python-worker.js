@@ -325,9 +325,10 @@ async function loadImports(runtime, message) {
   }
   // A package shipped with the site wins over one of the same name in Pyodide's index: the
   // index is online only, and its version may not match the shipped packages'.
-  // By the modules each package provides: `import sklearn` is the package scikit-learn.
-  const provider = new Map(Object.entries(pyodide.lockfile.packages)
-    .flatMap(([name, { imports: provided = [] }]) => provided.map((module) => [module, name])));
+  // By the modules each package provides (`import sklearn` is the package scikit-learn),
+  // mapped once per interpreter rather than on every job.
+  const provider = (runtime.provider ??= new Map(Object.entries(pyodide.lockfile.packages)
+    .flatMap(([name, { imports: provided = [] }]) => provided.map((module) => [module, name]))));
   const wanted = [...new Set(imports.filter((name) => provider.has(name) && !shipped(name)).map((name) => provider.get(name)))]
     .filter((name) => !pyodide.loadedPackages[name]);
   if (!wanted.length) return null;

@@ -149,7 +149,7 @@ class _PatchOnImport:
         return spec
 
 
-# --- Images and charts --------------------------------------------------------------------------------
+# --- Images and charts ---------------------------------------------------------------------
 
 _IMAGE_SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),

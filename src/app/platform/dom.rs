@@ -33,23 +33,17 @@ pub fn run_after(ms: i32, f: impl FnOnce() + 'static) -> i32 {
 /// Runs `f` once the browser is idle (after the next paint), or after `ms` at the latest; after
 /// `ms` where there is no `requestIdleCallback` (Safari).
 pub fn run_when_idle(ms: i32, f: impl FnOnce() + 'static) {
-    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
     let request = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    match request {
-        Some(request) => {
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &ms.into());
-            let _ = request.call2(&window(), &callback, &options);
-        }
-        None => {
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                callback.unchecked_ref(),
-                ms,
-            );
-        }
-    }
+    let Some(request) = request else {
+        run_after(ms, f);
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeout".into(), &ms.into());
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let _ = request.call2(&window(), &callback, &options);
 }
 
 /// Copies text to the clipboard; `false` when the browser refuses.
