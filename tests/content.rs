@@ -168,7 +168,7 @@ fn renames_resolve_through_chains_and_are_checked() {
         )
     });
     let compiled = f.load().unwrap();
-    assert_eq!(compiled.course.renamed["intro"], "first");
+    assert_eq!(compiled.course.history.renamed["intro"], "first");
     assert_eq!(compiled.course.resolve("hello"), Some("first"));
 
     f.edit("course.toml", |s| {
@@ -181,6 +181,60 @@ fn renames_resolve_through_chains_and_are_checked() {
             "course.toml:5: `hello` is renamed to `gone`, which is not a lesson in this course",
             "course.toml:6: `second` is renamed but is still a lesson id: an old id can't be reused",
         ]
+    );
+}
+
+#[test]
+fn splits_carry_the_items_that_moved_and_are_checked() {
+    let f = Fixture::new("splits");
+    let question = |id: &str| {
+        format!("::: choice {id}\nWhich?\n\n- [x] a\n- [ ] b\n\n> [!EXPLAIN]\n> Because.\n:::\n")
+    };
+    f.edit("s1/second.md", |s| s + "\n" + &question("moved"));
+    f.edit("course.toml", |s| {
+        s.replace(
+            "[renamed]\n",
+            "[renamed]\n\n[split]\nsecond = { from = \"first\", on = 2026-12-08 }\n",
+        )
+    });
+    let split = &f.load().unwrap().course.history.split;
+    assert_eq!(split.len(), 1);
+    assert_eq!(
+        (split[0].lesson.as_str(), split[0].from.as_str()),
+        ("second", "first")
+    );
+    assert_eq!(split[0].items, ["moved"]);
+    assert_eq!(
+        split[0].before, 1_796_688_000_000,
+        "midnight UTC, 8 December 2026"
+    );
+
+    // An item in both lessons, a date with a time, a lesson that isn't there.
+    f.edit("s1/first.md", |s| s + "\n" + &question("moved"));
+    f.edit("course.toml", |s| {
+        s.replace(
+            "second = { from = \"first\", on = 2026-12-08 }\n",
+            "second = { from = \"first\", on = 2026-12-08 }\nthird = { from = \"first\", on = 2026-12-08T10:00:00 }\n",
+        )
+    });
+    assert_eq!(
+        f.errors(),
+        [
+            "course.toml:6: `moved` is in both `first` and `second`: saved progress can't tell which it belongs to; give one a new id",
+            "course.toml:7: `third` is split from `first`: both must be lessons in this course",
+        ]
+    );
+    f.edit("course.toml", |s| {
+        s.replace("third", "second").replacen(
+            "second = { from = \"first\", on = 2026-12-08 }\n",
+            "",
+            1,
+        )
+    });
+    f.edit("s1/first.md", |_| "Hello.\n".to_owned());
+    assert_eq!(
+        f.errors(),
+        ["course.toml:6: `second`: `on` is the day the split was published, like 2026-12-08"]
     );
 }
 

@@ -79,7 +79,7 @@ fn read_progress(storage: &web_sys::Storage, course: &Course) -> (Progress, Opti
     let Some(raw) = storage.get_item(&key("progress")).ok().flatten() else {
         return (Progress::default(), None);
     };
-    match progress::decode(&raw, &course.renamed) {
+    match progress::decode(&raw, &course.history) {
         Ok(p) => (p, None),
         Err(e) => (
             Progress::default(),
@@ -99,6 +99,9 @@ impl ProgressStore {
         let storage = local();
         let available = storage.is_some();
         let on_host = crate::app::platform::embed::stores_on_host();
+        if available {
+            saved_code::bring_up_to_date(&course.history);
+        }
         let (progress, notice) = match &storage {
             Some(storage) => read_progress(storage, course),
             None => (
@@ -170,7 +173,7 @@ impl ProgressStore {
                 return;
             };
             // A value this tab can't read is left alone: the tab that wrote it owns it.
-            if let Ok(p) = progress::decode(&raw, &self.course.renamed) {
+            if let Ok(p) = progress::decode(&raw, &self.course.history) {
                 self.progress.set(p);
             }
         });
@@ -285,6 +288,7 @@ pub mod saved_code {
     use leptos::prelude::Set;
     use pyroad::learner::saved_code::STORAGE_PREFIX;
     use pyroad::learner::transfer::SavedCode;
+    use pyroad::model::course::History;
 
     /// Every exercise's (and file's) code this browser keeps.
     pub fn all() -> SavedCode {
@@ -299,6 +303,25 @@ pub mod saved_code {
                 Some((entry, storage.get_item(&k).ok().flatten()?))
             })
             .collect()
+    }
+
+    /// Moves code saved under a lesson's old id, or under the lesson an exercise has moved
+    /// out of, to where the exercise is now. Each move writes before it removes, so a full
+    /// storage loses nothing (the code stays where it was).
+    pub fn bring_up_to_date(history: &History) {
+        let Some(storage) = local() else { return };
+        let before = all();
+        let mut after = before.clone();
+        history.rekey(&mut after);
+        let prefix = key(STORAGE_PREFIX);
+        for (entry, text) in after.iter().filter(|(e, _)| !before.contains_key(*e)) {
+            if storage.set_item(&format!("{prefix}{entry}"), text).is_err() {
+                return;
+            }
+        }
+        for entry in before.keys().filter(|e| !after.contains_key(*e)) {
+            let _ = storage.remove_item(&format!("{prefix}{entry}"));
+        }
     }
 
     /// Saves imported code; on failure the learner is told.

@@ -5,7 +5,8 @@ use crate::build::error::{ContentError, line_of};
 use crate::build::fnv1a;
 use crate::build::markdown::parse_lesson;
 use crate::build::search_index;
-use crate::model::course::{Course, LessonInfo, Stage, Topic, is_valid_id};
+use crate::learner::{DAY_MS, Millis};
+use crate::model::course::{Course, History, LessonInfo, Split, Stage, Topic, is_valid_id};
 use crate::model::lesson::Lesson;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,7 +26,17 @@ struct Manifest {
     title: String,
     #[serde(default)]
     renamed: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    split: BTreeMap<String, ManifestSplit>,
     stages: Vec<ManifestStage>,
+}
+
+/// `new-id = { from = "old-id", on = 2026-12-08 }`: a lesson made from part of another.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestSplit {
+    from: Spanned<String>,
+    on: Spanned<toml::value::Datetime>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +163,7 @@ pub fn load(dir: &Path) -> Result<Compiled, Vec<ContentError>> {
         .map(|l| l.id.get_ref().as_str())
         .collect();
     let renamed = check.renames(&manifest.renamed, &lesson_ids);
+    let split = check.splits(&manifest.split, &lessons);
     let mut errors = check.errors;
     for file in stray_lesson_files(dir, &expected_files) {
         errors.push(ContentError::new(
@@ -169,7 +181,7 @@ pub fn load(dir: &Path) -> Result<Compiled, Vec<ContentError>> {
     let mut course = Course {
         title: manifest.title,
         stages,
-        renamed,
+        history: History { renamed, split },
         search_index: String::new(),
     };
     let search = search_json(&course, &lessons);
@@ -252,6 +264,80 @@ impl ManifestCheck<'_> {
         }
         resolved
     }
+
+    /// The manifest's splits, with the items each new lesson took; reports splits between
+    /// lessons that aren't in the course and items that are in both lessons.
+    fn splits(
+        &mut self,
+        split: &BTreeMap<String, ManifestSplit>,
+        lessons: &[Lesson],
+    ) -> Vec<Split> {
+        let lesson = |id: &str| lessons.iter().find(|l| l.id == id);
+        let item_ids = |l: &Lesson| -> Vec<String> {
+            l.exercises()
+                .map(|e| e.id.clone())
+                .chain(l.questions().map(|q| q.id().to_owned()))
+                .collect()
+        };
+        let mut found = Vec::new();
+        for (new, entry) in split {
+            let from = entry.from.get_ref();
+            let (Some(new_lesson), Some(old_lesson)) = (lesson(new), lesson(from)) else {
+                self.error(
+                    &entry.from,
+                    format!("`{new}` is split from `{from}`: both must be lessons in this course"),
+                );
+                continue;
+            };
+            if new == from {
+                self.error(&entry.from, format!("`{new}` can't be split from itself"));
+                continue;
+            }
+            let Some(before) = day_start(entry.on.get_ref()) else {
+                let line = line_of(self.source, entry.on.span().start);
+                self.errors.push(ContentError::new(
+                    self.file,
+                    line,
+                    format!("`{new}`: `on` is the day the split was published, like 2026-12-08"),
+                ));
+                continue;
+            };
+            let items = item_ids(new_lesson);
+            let kept = item_ids(old_lesson);
+            if let Some(both) = items.iter().find(|i| kept.contains(i)) {
+                self.error(
+                    &entry.from,
+                    format!(
+                        "`{both}` is in both `{from}` and `{new}`: saved progress can't tell which it belongs to; give one a new id"
+                    ),
+                );
+                continue;
+            }
+            found.push(Split {
+                lesson: new.clone(),
+                from: from.clone(),
+                before,
+                items,
+            });
+        }
+        found
+    }
+}
+
+/// Midnight UTC at the start of a TOML date (a bare date only), in ms since the epoch.
+fn day_start(at: &toml::value::Datetime) -> Option<Millis> {
+    let (Some(date), None, None) = (at.date, at.time, at.offset) else {
+        return None;
+    };
+    // Days from civil date (Howard Hinnant's algorithm).
+    let (m, d) = (i64::from(date.month), i64::from(date.day));
+    let y = i64::from(date.year) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Millis::try_from(days).ok().map(|days| days * DAY_MS)
 }
 
 /// Markdown files in stage folders that the manifest doesn't list.

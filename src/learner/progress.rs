@@ -6,6 +6,7 @@
 
 use crate::learner::review::Card;
 use crate::learner::{DAY_MS, Millis};
+use crate::model::course::History;
 use crate::model::lesson::Gradable;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -296,10 +297,11 @@ impl Progress {
             .count()
     }
 
-    /// Moves progress recorded under renamed ids to the current ids. Where both exist the two
-    /// are merged: done wins, and the earliest times are kept.
-    pub fn apply_renames(&mut self, renamed: &BTreeMap<String, String>) {
-        for (old, new) in renamed {
+    /// Brings progress saved under older ids up to date: renamed lessons keep what was done,
+    /// and items follow the lesson they moved to. Where both ids have progress the two are
+    /// merged: done wins, and the earliest times are kept.
+    pub fn apply_history(&mut self, history: &History) {
+        for (old, new) in &history.renamed {
             let Some(moved) = self.lessons.remove(old) else {
                 continue;
             };
@@ -315,11 +317,21 @@ impl Progress {
             };
             self.lessons.insert(new.clone(), merged);
         }
-        rekey(&mut self.exercises, renamed);
-        rekey(&mut self.questions, renamed);
-        for (old, new) in renamed {
+        history.rekey(&mut self.exercises);
+        history.rekey(&mut self.questions);
+        for (old, new) in &history.renamed {
             if let Some(note) = self.notes.remove(old) {
                 self.notes.entry(new.clone()).or_insert(note);
+            }
+        }
+        // Finishing the whole lesson before the split finished both halves. Later, each half
+        // is finished on its own, so this is keyed to when the split was published.
+        for split in &history.split {
+            let Some(&from) = self.lessons.get(&split.from) else {
+                continue;
+            };
+            if from.done_at.is_some_and(|done| done < split.before) {
+                self.lessons.entry(split.lesson.clone()).or_insert(from);
             }
         }
     }
@@ -334,27 +346,8 @@ impl Progress {
     }
 }
 
-/// Moves `<old lesson>/<item>` keys to `<new lesson>/<item>`; an item already under the new
-/// lesson is kept.
-fn rekey<T>(items: &mut BTreeMap<String, T>, renamed: &BTreeMap<String, String>) {
-    let moved: Vec<(String, String)> = items
-        .keys()
-        .filter_map(|key| {
-            let (lesson, item) = key.split_once('/')?;
-            renamed
-                .get(lesson)
-                .map(|new| (key.clone(), item_key(new, item)))
-        })
-        .collect();
-    for (old, new) in moved {
-        if let Some(value) = items.remove(&old) {
-            items.entry(new).or_insert(value);
-        }
-    }
-}
-
-/// Reads stored progress of any known schema, then maps renamed lesson ids.
-pub fn decode(raw: &str, renamed: &BTreeMap<String, String>) -> Result<Progress, Unreadable> {
+/// Reads stored progress of any known schema, then brings its ids up to date.
+pub fn decode(raw: &str, history: &History) -> Result<Progress, Unreadable> {
     let unreadable = |reason: String| Unreadable { reason };
     let value: Value =
         serde_json::from_str(raw).map_err(|e| unreadable(format!("it is not valid JSON ({e})")))?;
@@ -372,7 +365,7 @@ pub fn decode(raw: &str, renamed: &BTreeMap<String, String>) -> Result<Progress,
         .fold(value, |value, step| step(value));
     let mut progress: Progress = serde_json::from_value(value)
         .map_err(|e| unreadable(format!("its contents don't match format {SCHEMA} ({e})")))?;
-    progress.apply_renames(renamed);
+    progress.apply_history(history);
     Ok(progress)
 }
 
@@ -380,8 +373,8 @@ pub fn decode(raw: &str, renamed: &BTreeMap<String, String>) -> Result<Progress,
 mod tests {
     use super::*;
 
-    fn no_renames() -> BTreeMap<String, String> {
-        BTreeMap::new()
+    fn no_renames() -> History {
+        History::default()
     }
 
     #[test]
@@ -526,11 +519,14 @@ mod tests {
 
     #[test]
     fn renamed_lessons_keep_their_progress() {
-        let renamed: BTreeMap<String, String> = [
-            ("variables".to_string(), "syntax-and-variables".to_string()),
-            ("loops".to_string(), "control-flow".to_string()),
-        ]
-        .into();
+        let renamed = History {
+            renamed: [
+                ("variables".to_string(), "syntax-and-variables".to_string()),
+                ("loops".to_string(), "control-flow".to_string()),
+            ]
+            .into(),
+            split: Vec::new(),
+        };
         let raw = "{\"schema\":1,\"lessons\":{\"variables\":{\"opened_at\":5,\"done_at\":9},\"loops\":{\"opened_at\":3},\"control-flow\":{\"opened_at\":7,\"done_at\":8}}}";
         let p = decode(raw, &renamed).unwrap();
         assert_eq!(p.status("syntax-and-variables"), Status::Done);
@@ -548,5 +544,38 @@ mod tests {
         let p = decode(raw, &renamed).unwrap();
         assert_eq!(p.exercise("control-flow", "count").solved_at, Some(4));
         assert_eq!(p.notes["control-flow"].text, "hi");
+    }
+
+    #[test]
+    fn a_split_lesson_takes_its_items_and_is_done_if_the_whole_was_done_before() {
+        use crate::model::course::Split;
+        let history = History {
+            renamed: BTreeMap::new(),
+            split: vec![Split {
+                lesson: "polymorphism".into(),
+                from: "inheritance".into(),
+                before: 1000,
+                items: vec!["shapes".into(), "duck".into()],
+            }],
+        };
+        let raw = r#"{"schema":1,"lessons":{"inheritance":{"opened_at":5,"done_at":9}},
+            "exercises":{"inheritance/shapes":{"attempts":2,"solved_at":7},"inheritance/manager":{"attempts":1,"solved_at":8}}}"#;
+        let p = decode(raw, &history).unwrap();
+        assert_eq!(p.status("polymorphism"), Status::Done);
+        assert_eq!(p.lessons["polymorphism"], p.lessons["inheritance"]);
+        assert_eq!(p.exercise("polymorphism", "shapes").solved_at, Some(7));
+        assert_eq!(p.exercise("inheritance", "manager").solved_at, Some(8));
+        assert_eq!(p.exercise("inheritance", "shapes").attempts, 0);
+        // Reading it again changes nothing.
+        assert_eq!(decode(&p.encode(), &history), Ok(p));
+
+        // Finished after the split: only the first half is done.
+        let raw = r#"{"schema":1,"lessons":{"inheritance":{"opened_at":1500,"done_at":2000}}}"#;
+        let p = decode(raw, &history).unwrap();
+        assert_eq!(p.status("polymorphism"), Status::NotStarted);
+        // Marked not done by the learner afterwards: it stays so.
+        let raw = r#"{"schema":1,"lessons":{"inheritance":{"opened_at":5,"done_at":9},"polymorphism":{"opened_at":1200}}}"#;
+        let p = decode(raw, &history).unwrap();
+        assert_eq!(p.status("polymorphism"), Status::InProgress);
     }
 }

@@ -142,7 +142,7 @@ pub fn parse_import(text: &str, course: &Course) -> Result<Progress, ImportError
             "This progress file is damaged: it has no progress in it.",
         ));
     };
-    let progress = progress::decode(&stored.to_string(), &course.renamed).map_err(|e| {
+    let progress = progress::decode(&stored.to_string(), &course.history).map_err(|e| {
         ImportError::new(format!(
             "The progress in this file can't be read: {}.",
             without_position(&e.reason)
@@ -180,11 +180,10 @@ pub fn imported_code(text: &str, course: &Course) -> Result<SavedCode, ImportErr
         if !well_formed {
             return Err(damaged(&format!("`{}`", shorten(key))));
         }
-        if let Some(lesson) = course.resolve(lesson) {
-            code.insert(
-                saved_code::entry(lesson, exercise.unwrap_or(""), file),
-                text.to_owned(),
-            );
+        if course.resolve(lesson).is_some() {
+            let exercise = exercise.unwrap_or("");
+            let lesson = course.history.home_of(lesson, exercise);
+            code.insert(saved_code::entry(lesson, exercise, file), text.to_owned());
         }
     }
     Ok(code)
@@ -488,6 +487,22 @@ mod tests {
             code_to_write(&mine, code.clone(), ImportMode::Replace),
             code
         );
+    }
+
+    #[test]
+    fn code_for_a_moved_exercise_comes_back_in_its_new_lesson() {
+        let mut course = sample();
+        course.history.split.push(crate::model::course::Split {
+            lesson: "c".into(),
+            from: "b".into(),
+            before: 0,
+            items: vec!["e".into()],
+        });
+        let text = r#"{"format":"pyroad-progress","version":1,"code":{"b/e":"x","b/f":"z","old-a/e":"y"}}"#;
+        let expected: SavedCode = [("a/e", "y"), ("b/f", "z"), ("c/e", "x")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+        assert_eq!(imported_code(text, &course), Ok(expected));
     }
 
     #[test]

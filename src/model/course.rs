@@ -1,7 +1,8 @@
-//! The course as the app sees it: stages → topics → lessons, with renamed ids.
+//! The course as the app sees it: stages → topics → lessons, with the history of their ids.
 //!
 //! Built from `content/course.toml` by [`crate::build::content`] and embedded as JSON in `index.html`.
 
+use crate::learner::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -9,9 +10,8 @@ use std::collections::BTreeMap;
 pub struct Course {
     pub title: String,
     pub stages: Vec<Stage>,
-    /// Old lesson id → current lesson id, already resolved through chains of renames.
     #[serde(default)]
-    pub renamed: BTreeMap<String, String>,
+    pub history: History,
     /// Path of the search index file ([`crate::web::search::SearchIndex`]), relative to the site
     /// root (content-hashed).
     #[serde(default)]
@@ -44,6 +44,61 @@ pub struct LessonInfo {
     /// The lesson runs Python, so opening it starts the runtime at once.
     #[serde(default)]
     pub has_python: bool,
+}
+
+/// How lesson ids changed since learners started saving progress: what was saved under old ids
+/// is brought up to date with it whenever it is read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// Old lesson id → current lesson id, already resolved through chains of renames.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renamed: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub split: Vec<Split>,
+}
+
+/// A lesson made from part of another, which keeps its id and the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Split {
+    /// The new lesson.
+    pub lesson: String,
+    /// The lesson it was split from (a current id).
+    pub from: String,
+    /// When the split was published: a learner who had finished `from` before then had done
+    /// the new lesson's material too.
+    pub before: Millis,
+    /// The exercises, steps and questions that moved, by id.
+    pub items: Vec<String>,
+}
+
+impl History {
+    /// The lesson that an item (exercise, step or question) saved under `lesson` belongs to now.
+    pub fn home_of<'a>(&'a self, lesson: &'a str, item: &str) -> &'a str {
+        let lesson = self.renamed.get(lesson).map_or(lesson, String::as_str);
+        self.split
+            .iter()
+            .find(|s| s.from == lesson && s.items.iter().any(|i| i == item))
+            .map_or(lesson, |s| s.lesson.as_str())
+    }
+
+    /// Moves entries keyed `<lesson>/<item>[/<more>]` (progress of an item, or saved code) to
+    /// where their item lives now; an entry already there is kept.
+    pub fn rekey<T>(&self, entries: &mut BTreeMap<String, T>) {
+        let moved: Vec<(String, String)> = entries
+            .keys()
+            .filter_map(|key| {
+                let (lesson, rest) = key.split_once('/')?;
+                let item = rest.split('/').next().unwrap_or(rest);
+                let home = self.home_of(lesson, item);
+                (home != lesson).then(|| (key.clone(), format!("{home}/{rest}")))
+            })
+            .collect();
+        for (old, new) in moved {
+            if let Some(value) = entries.remove(&old) {
+                entries.entry(new).or_insert(value);
+            }
+        }
+    }
 }
 
 /// A lesson with where it sits on the roadmap.
@@ -91,7 +146,7 @@ impl Course {
         if self.lesson(id).is_some() {
             return Some(id);
         }
-        self.renamed.get(id).map(String::as_str)
+        self.history.renamed.get(id).map(String::as_str)
     }
 
     /// The lessons before and after `id` in course order.
@@ -164,7 +219,10 @@ pub(crate) mod tests {
                     }],
                 },
             ],
-            renamed: [("old-a".to_string(), "a".to_string())].into(),
+            history: History {
+                renamed: [("old-a".to_string(), "a".to_string())].into(),
+                split: Vec::new(),
+            },
             search_index: String::new(),
         }
     }
@@ -188,5 +246,46 @@ pub(crate) mod tests {
         assert_eq!(c.resolve("nope"), None);
         assert_eq!(c.lesson_count(), 3);
         assert_eq!(c.lesson("c").unwrap().index, 2);
+    }
+
+    #[test]
+    fn items_follow_renames_and_splits_to_their_lesson() {
+        let mut c = sample();
+        c.history.split.push(Split {
+            lesson: "c".into(),
+            from: "b".into(),
+            before: 100,
+            items: vec!["moved".into()],
+        });
+        let mut entries: BTreeMap<String, u8> = [
+            ("old-a/sum", 1),
+            ("b/moved", 2),
+            ("b/moved/shop/cart.py", 3),
+            ("b/stays", 4),
+            ("c/other", 5),
+            ("gone/x", 6),
+        ]
+        .map(|(k, v)| (k.to_string(), v))
+        .into();
+        c.history.rekey(&mut entries);
+        let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "a/sum",
+                "b/stays",
+                "c/moved",
+                "c/moved/shop/cart.py",
+                "c/other",
+                "gone/x"
+            ]
+        );
+        assert_eq!(entries["c/moved/shop/cart.py"], 3);
+
+        // What is already saved under the new home wins.
+        let mut clash: BTreeMap<String, u8> =
+            [("b/moved".to_string(), 1), ("c/moved".to_string(), 2)].into();
+        c.history.rekey(&mut clash);
+        assert_eq!(clash, [("c/moved".to_string(), 2)].into());
     }
 }
