@@ -137,6 +137,10 @@ for spec in sorted(pathlib.Path("content/python-packages").glob("*.txt")):
     name = f"{group}-{hashlib.sha256(blob).hexdigest()[:16]}.zip"
     (out / name).write_bytes(blob)
     groups[group] = {"file": f"python-packages/{name}", "bytes": len(blob), "modules": sorted(modules)}
+    # `# from-pyodide: a, b`: packages from Pyodide's index the group is built on (seaborn's
+    # numpy, pandas and matplotlib), loaded with it.
+    if said("from-pyodide"):
+        groups[group]["pyodide"] = said("from-pyodide")
 (out.parent / "python-packages.json").write_text(json.dumps(groups, indent=1))
 PY
 }

@@ -299,8 +299,9 @@ async function loadImports(runtime, message) {
   const imports = [message.language ? "" : message.code, message.tests ?? ""].flatMap((code) => find(code).toJs());
   if (message.style === "pytest") imports.push("pytest"); // the runner imports it for them
   const shipped = (name) => Object.values(runtime.shipped).some((g) => g.modules.includes(name));
-  for (const [group, { file, bytes, modules }] of Object.entries(runtime.shipped)) {
-    if (runtime.unpacked.has(group) || !imports.some((name) => modules.includes(name))) continue;
+  const groups = Object.entries(runtime.shipped).filter(([, { modules }]) => imports.some((name) => modules.includes(name)));
+  for (const [group, { file, bytes }] of groups) {
+    if (runtime.unpacked.has(group)) continue;
     post({ type: "loading", id: message.id, packages: [`the ${group} packages`] });
     let response;
     try {
@@ -329,7 +330,9 @@ async function loadImports(runtime, message) {
   // mapped once per interpreter rather than on every job.
   const provider = (runtime.provider ??= new Map(Object.entries(pyodide.lockfile.packages)
     .flatMap(([name, { imports: provided = [] }]) => provided.map((module) => [module, name]))));
-  const wanted = [...new Set(imports.filter((name) => provider.has(name) && !shipped(name)).map((name) => provider.get(name)))]
+  // A group built on packages from the index (seaborn on pandas) loads them too.
+  const underneath = groups.flatMap(([, group]) => group.pyodide ?? []);
+  const wanted = [...new Set([...imports.filter((name) => provider.has(name) && !shipped(name)).map((name) => provider.get(name)), ...underneath])]
     .filter((name) => !pyodide.loadedPackages[name]);
   if (!wanted.length) return null;
   post({ type: "loading", id: message.id, packages: wanted });
@@ -339,7 +342,8 @@ async function loadImports(runtime, message) {
   if (!missing.length) return null;
   return {
     type: "ModuleNotFoundError",
-    message: `${missing.join(", ")} is downloaded from the internet the first time it is used, and that failed. ` +
+    message: (missing.length === 1 ? `${missing[0]} is downloaded from the internet the first time it is used`
+      : `${missing.join(", ")} are downloaded from the internet the first time they are used`) + ", and that failed. " +
       "Connect to the internet and run this again.",
     line: null,
     traceback: failed.join("\n"),

@@ -350,3 +350,57 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_split_lesson_brings_the_learners_progress_and_code_along() {
+    // A learner who finished a lesson, and solved an exercise in it, before part of the lesson
+    // became a lesson of its own.
+    let c = course();
+    let split = c
+        .course
+        .history
+        .split
+        .first()
+        .expect("the course has a split lesson");
+    let new = c.lessons.iter().find(|l| l.id == split.lesson).unwrap();
+    let exercise = new
+        .exercises()
+        .find(|e| !e.step && e.files.is_empty() && split.items.contains(&e.id))
+        .expect("an exercise moved");
+    let (from, lesson, id) = (&split.from, &split.lesson, &exercise.id);
+    let done = split.before - 1;
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    b.goto(&site.url("")).await;
+    b.find(".lesson-node").await;
+    b.js(&format!(
+        "localStorage.setItem('pyroad/progress', JSON.stringify({{schema: 1, \
+           lessons: {{'{from}': {{opened_at: {done}, done_at: {done}}}}}, \
+           exercises: {{'{from}/{id}': {{attempts: 1, solved_at: {done}}}}}}})); \
+         localStorage.setItem('pyroad/code/{from}/{id}', '# my own answer'); return 1"
+    ))
+    .await;
+    b.client.refresh().await.unwrap();
+    b.find(".lesson-node").await;
+    for node in [from, lesson] {
+        assert_eq!(
+            b.attr(&format!("a.lesson-node[data-lesson=\"{node}\"]"), "data-status")
+                .await
+                .as_deref(),
+            Some("done"),
+            "{node}"
+        );
+    }
+    b.goto(&site.url(&format!("#/lesson/{lesson}"))).await;
+    let exercise = format!(".exercise[data-exercise=\"{id}\"]");
+    b.find(&format!("{exercise} .badge.solved")).await;
+    let editor = b.find(&format!("{exercise} .cm-content")).await;
+    assert_eq!(editor.text().await.unwrap().trim(), "# my own answer");
+    let stored = b
+        .js(&format!(
+            "return [localStorage.getItem('pyroad/code/{from}/{id}'), localStorage.getItem('pyroad/code/{lesson}/{id}')]"
+        ))
+        .await;
+    assert_eq!(stored, serde_json::json!([null, "# my own answer"]));
+    b.close().await;
+}
