@@ -17,7 +17,7 @@ fn the_course_is_valid_and_complete() {
         course.stages.iter().map(|s| s.topics.len()).sum::<usize>(),
         23
     );
-    assert_eq!(course.lesson_count(), 54);
+    assert_eq!(course.lesson_count(), 59);
     let stage_ids: Vec<&str> = course.stages.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         stage_ids,
@@ -313,6 +313,17 @@ const FINISHED_LESSONS: &[&str] = &[
     "numpy",
     "pandas",
     "rest-apis",
+    "robust-api-clients",
+    "objects-working-together",
+    "polymorphism",
+    "abstract-base-classes",
+    "lists-tuples-sets",
+    "dictionaries",
+    "list-comprehensions",
+    "file-handling",
+    "error-handling",
+    "importing-modules",
+    "matplotlib-and-seaborn",
     "web-scraping",
 ];
 
