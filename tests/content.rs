@@ -324,6 +324,7 @@ const FINISHED_LESSONS: &[&str] = &[
     "error-handling",
     "importing-modules",
     "matplotlib-and-seaborn",
+    "organizing-code",
     "web-scraping",
 ];
 
