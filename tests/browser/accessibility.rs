@@ -1,6 +1,7 @@
 //! An accessibility audit (axe-core, from npm, injected by the test: the site doesn't ship it)
 //! of each kind of page, in the light and the dark theme, in the states a learner brings them
 //! to: a lesson with an example's output, an exercise's failed checks and search results open.
+//! Also that a page doesn't move under the reader as its parts arrive.
 
 use fantoccini::key::Key;
 
@@ -149,5 +150,43 @@ async fn decorative_glyphs_are_not_read_out_in_names() {
         }
     }
     assert_no_problems(&problems);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn on_a_phone_the_lesson_does_not_jump_while_python_and_the_editors_start() {
+    let site = StaticServer::start(dist_dir(), "/");
+    let b = Browser::start().await;
+    // A phone as Lighthouse's mobile preset has it: its screen, and a slower processor.
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": true }),
+    )
+    .await;
+    b.cdp(
+        "Emulation.setCPUThrottlingRate",
+        serde_json::json!({ "rate": 4 }),
+    )
+    .await;
+    b.goto(&site.url("#/lesson/functions")).await;
+    // Shifts are buffered from the page's start, so observing now sees them all.
+    b.js("window.__shifts = []; new PerformanceObserver((list) => window.__shifts.push(...list.getEntries().filter((e) => !e.hadRecentInput).map((e) => e.value))).observe({ type: 'layout-shift', buffered: true }); return 1")
+        .await;
+    b.find(".exercise .cm-content").await;
+    b.wait_until_secs(
+        "document.querySelector('#python-status')?.dataset.state === 'ready'",
+        90,
+    )
+    .await;
+    let shift = b
+        .js("return window.__shifts.reduce((a, b) => a + b, 0)")
+        .await
+        .as_f64()
+        .unwrap();
+    // 0.1 is where Lighthouse and Core Web Vitals stop calling a page's layout stable.
+    assert!(
+        shift < 0.1,
+        "the page moved under the reader: layout shift {shift:.3}"
+    );
     b.close().await;
 }
