@@ -272,7 +272,9 @@ async fn input_pauses_the_program_until_the_learner_answers() {
         finished(&b, 60).await;
         let error = b.text(".exercise .py-error").await;
         assert!(
-            error.contains(&format!("{packages} downloaded from the internet the first time")),
+            error.contains(&format!(
+                "{packages} downloaded from the internet the first time"
+            )),
             "{error}"
         );
     }
@@ -491,7 +493,7 @@ async fn an_example_of_several_files_shows_a_tab_each_and_runs_them_as_edited() 
     let example = ".code-block:has([role=tab])";
     b.find(example).await;
     let tabs = b
-        .js(&format!("return [...document.querySelectorAll('{example} [role=tab]')].map((t) => [t.textContent, t.ariaSelected])"))
+        .js(&format!("return [...document.querySelector('{example}').querySelectorAll('[role=tab]')].map((t) => [t.textContent, t.ariaSelected])"))
         .await;
     assert_eq!(
         tabs,

@@ -142,7 +142,9 @@ pub fn Code(code: CodeBlock, #[prop(default = None)] lesson: Option<String>) -> 
                     editor.view(shown(), label, on_change, run).into_any()
                 } else {
                     let (html, language) = shown_html();
-                    view! { <pre node_ref=pre><code class=format!("language-{language}") inner_html=html></code></pre> }
+                    // Focusable, so that a line too wide for the screen can be scrolled to from
+                    // the keyboard (and a tab panel has something to focus).
+                    view! { <pre node_ref=pre tabindex="0"><code class=format!("language-{language}") inner_html=html></code></pre> }
                         .into_any()
                 }}
             </div>
