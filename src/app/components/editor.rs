@@ -1,6 +1,7 @@
 //! The code editor: CodeMirror 6 (bundled from npm into `editor.js` at build time), loaded only
 //! on pages that have exercises. Until it loads — or if it can't — a plain text box stands in.
 
+use crate::app::platform::dom::run_when_idle;
 use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,6 +14,9 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     fn import_module(path: &str) -> js_sys::Promise;
 }
+
+/// How long an editor may wait for the browser to be idle once the page is painted.
+const EDITOR_AFTER_PAINT_MS: i32 = 300;
 
 /// The JS side of a mounted editor, and the callbacks it holds.
 struct Mounted {
@@ -73,12 +77,16 @@ impl Editor {
         Effect::new(move |_| {
             let Some(host) = host.get() else { return };
             let label = editor_label.clone();
-            spawn_local(async move {
-                if let Err(error) = self.mount(host.into(), label, on_change, on_run).await {
-                    leptos::logging::warn!(
-                        "the code editor couldn't load, a plain text box stays: {error:?}"
-                    );
-                }
+            // The text box serves until the page has been painted: CodeMirror (130 KB) and
+            // its setup wait for that, so the lesson's text comes first.
+            run_when_idle(EDITOR_AFTER_PAINT_MS, move || {
+                spawn_local(async move {
+                    if let Err(error) = self.mount(host.into(), label, on_change, on_run).await {
+                        leptos::logging::warn!(
+                            "the code editor couldn't load, a plain text box stays: {error:?}"
+                        );
+                    }
+                });
             });
         });
         on_cleanup(move || {

@@ -30,20 +30,26 @@ pub fn run_after(ms: i32, f: impl FnOnce() + 'static) -> i32 {
         .unwrap_or(0)
 }
 
-/// Runs `f` once the browser is idle (after the next paint), or after `ms` at the latest; after
-/// `ms` where there is no `requestIdleCallback` (Safari).
+/// Runs `f` once what is on screen now has been painted and the browser is idle, or `ms` after
+/// that paint at the latest (at once after it where there is no `requestIdleCallback`: Safari).
+/// What waits here (Python's download, the editor) doesn't hold up the page's first paint.
 pub fn run_when_idle(ms: i32, f: impl FnOnce() + 'static) {
-    let request = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let Some(request) = request else {
-        run_after(ms, f);
-        return;
-    };
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"timeout".into(), &ms.into());
-    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
-    let _ = request.call2(&window(), &callback, &options);
+    // A frame callback runs just before its frame is painted; one in the next frame runs after.
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::request_animation_frame(move || {
+            let request = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            let Some(request) = request else {
+                f();
+                return;
+            };
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &ms.into());
+            let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+            let _ = request.call2(&window(), &callback, &options);
+        })
+    });
 }
 
 /// Copies text to the clipboard; `false` when the browser refuses.
