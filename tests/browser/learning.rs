@@ -384,9 +384,12 @@ async fn a_split_lesson_brings_the_learners_progress_and_code_along() {
     b.find(".lesson-node").await;
     for node in [from, lesson] {
         assert_eq!(
-            b.attr(&format!("a.lesson-node[data-lesson=\"{node}\"]"), "data-status")
-                .await
-                .as_deref(),
+            b.attr(
+                &format!("a.lesson-node[data-lesson=\"{node}\"]"),
+                "data-status"
+            )
+            .await
+            .as_deref(),
             Some("done"),
             "{node}"
         );
