@@ -1,7 +1,9 @@
 //! Browser logic without web-sys: `route` (URL fragments), `embed` (iframe parameters, host
-//! commands and events), `search` (queries of the offline search index) and `theme`.
+//! commands and events), `search` (queries of the offline search index), `theme`, and `number`
+//! (decimals without the wasm's float formatting).
 
 pub mod embed;
+pub mod number;
 pub mod route;
 pub mod search;
 pub mod theme;

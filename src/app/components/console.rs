@@ -4,6 +4,7 @@
 use crate::app::components::chart::chart;
 use crate::app::python::{self, Finished, JobEvent, StopReason, Wait};
 use leptos::prelude::*;
+use pyroad::web::number::{one_decimal, whole};
 use pyroad::worker::protocol::{Outcome, PyError, Request, Stream};
 
 /// A piece of a program's output, in order.
@@ -247,9 +248,9 @@ fn summary(how: &Finished) -> String {
 
 fn duration(ms: f64) -> String {
     if ms < 1000.0 {
-        format!("{ms:.0} ms")
+        format!("{} ms", whole(ms))
     } else {
-        format!("{:.1} s", ms / 1000.0)
+        format!("{} s", one_decimal(ms / 1000.0))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::app::platform::dom::{js_value, post_to_service_worker, run_after, window};
 use leptos::prelude::*;
+use pyroad::web::number::one_decimal;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -157,7 +158,7 @@ pub fn OfflineStatus() -> impl IntoView {
         offline.stored.get().map(|s| {
             let mb = s.bytes / 1_048_576.0;
             let text = if s.cached >= s.files {
-                format!("Available offline · {mb:.1} MB stored on this device")
+                format!("Available offline · {} MB stored on this device", one_decimal(mb))
             } else {
                 format!("Saving the course for offline use… {} of {} files", s.cached, s.files)
             };
