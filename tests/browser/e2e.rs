@@ -82,8 +82,12 @@ async fn leaving_a_lesson_before_its_code_editor_has_loaded_raises_no_error() {
     let b = Browser::start().await;
     b.record_page_errors().await;
     b.goto(&site.url("#/lesson/functions")).await;
-    // The plain text box stands in while the editor loads; the learner leaves at once.
+    // The plain text box stands in while the editor loads (it starts to once the exercise
+    // is near the screen); the learner leaves at once.
     b.find(".exercise textarea.editor-fallback").await;
+    b.scroll_to(".exercise").await;
+    // Asked for within 300 ms (once the browser is idle); it arrives 1.5 s later.
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
         b.count(".exercise .cm-content").await,
         0,

@@ -355,6 +355,7 @@ async fn an_sql_answer_is_highlighted_and_graded_by_the_rows_it_returns() {
     let exercise = ".exercise[data-exercise=\"late-books\"]";
     let editor = format!("{exercise} .cm-content");
     // SQL keywords are tokens of their own: the editor reads the answer as SQL.
+    b.scroll_to(exercise).await;
     b.wait_until(&format!(
         "[...document.querySelectorAll('{editor} span')].some((s) => s.textContent === 'SELECT')"
     ))
@@ -430,6 +431,7 @@ async fn a_several_file_exercise_imports_the_learners_modules_keeps_every_file_a
     // Every file comes back as the learner left it.
     b.goto(&site.url("#/lesson/organizing-code")).await;
     b.js("location.reload(); return 1").await;
+    b.scroll_to(exercise).await;
     b.wait_until(&format!(
         "document.querySelectorAll('{exercise} .cm-editor').length === 4"
     ))

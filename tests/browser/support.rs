@@ -212,7 +212,7 @@ pub fn assert_no_problems(problems: &[String]) {
 }
 
 /// Resolves with the page's layout shifts as `[score, "what moved"]`, once the page shows its
-/// content (a lesson's text or the roadmap) and every exercise has its code editor.
+/// content (a lesson's text or the roadmap) and every exercise on screen has its code editor.
 const LAYOUT_SHIFTS: &str = r#"
 const done = arguments[arguments.length - 1];
 const shifts = [];
@@ -223,7 +223,9 @@ new PerformanceObserver((list) => {
   }
 }).observe({ type: 'layout-shift', buffered: true });
 const ready = () => document.querySelector('article.lesson .prose, .lesson-node')
-  && [...document.querySelectorAll('.exercise')].every((e) => e.querySelector('.cm-editor'));
+  && [...document.querySelectorAll('.exercise')]
+    .filter((e) => e.getBoundingClientRect().top < innerHeight)
+    .every((e) => e.querySelector('.cm-editor'));
 const wait = () => ready() ? setTimeout(() => done(shifts), 1000) : setTimeout(wait, 50);
 wait();
 "#;
@@ -451,8 +453,17 @@ impl Browser {
         self.client.goto(url).await.expect("navigate");
     }
 
-    /// Waits (up to 20 s) for an element and returns it.
+    /// Waits (up to 20 s) for an element and returns it. A code editor mounts only when its
+    /// block comes near the screen, as it would for a learner scrolling to it: for a selector
+    /// of editor parts (`… .cm-content`), the block is scrolled to first.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        if let Some(block) = [" .cm-content", " .cm-editor"]
+            .iter()
+            .find_map(|part| css.strip_suffix(part))
+        {
+            self.scroll_to(block).await;
+            self.scroll_to(css).await;
+        }
         self.client
             .wait()
             .at_most(Duration::from_secs(20))
@@ -474,6 +485,19 @@ impl Browser {
             .await
             .expect("scroll into view");
         element.click().await.expect("click");
+    }
+
+    /// Scrolls the first element `css` names (once there is one) to the middle of the window.
+    pub async fn scroll_to(&self, css: &str) {
+        self.wait_until(&format!("document.querySelector({css:?})"))
+            .await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' })",
+                vec![css.into()],
+            )
+            .await
+            .expect("scroll into view");
     }
 
     pub async fn count(&self, css: &str) -> usize {

@@ -1,7 +1,7 @@
 //! The code editor: CodeMirror 6 (bundled from npm into `editor.js` at build time), loaded only
 //! on pages that have exercises. Until it loads — or if it can't — a plain text box stands in.
 
-use crate::app::platform::dom::run_when_idle;
+use crate::app::platform::dom::{NearScreen, run_when_idle};
 use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -74,22 +74,35 @@ impl Editor {
     ) -> impl IntoView {
         let host = NodeRef::<leptos::html::Div>::new();
         let editor_label = label.clone();
+        let watch = StoredValue::new_local(None::<NearScreen>);
         Effect::new(move |_| {
             let Some(host) = host.get() else { return };
             let label = editor_label.clone();
-            // The text box serves until the page has been painted: CodeMirror (130 KB) and
-            // its setup wait for that, so the lesson's text comes first.
-            run_when_idle(EDITOR_AFTER_PAINT_MS, move || {
-                spawn_local(async move {
-                    if let Err(error) = self.mount(host.into(), label, on_change, on_run).await {
-                        leptos::logging::warn!(
-                            "the code editor couldn't load, a plain text box stays: {error:?}"
-                        );
-                    }
+            // CodeMirror (130 KB) and each editor's setup cost the page's thread: an editor
+            // mounts only when its example or exercise comes near the screen (the block is
+            // watched, as a hidden tab's editor has no box), and not before the page has been
+            // painted, so the lesson's text comes first. The text box serves until then.
+            let block = host
+                .closest(".code-block, .exercise")
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| host.clone().into());
+            let mount = move || {
+                run_when_idle(EDITOR_AFTER_PAINT_MS, move || {
+                    spawn_local(async move {
+                        if let Err(error) = self.mount(host.into(), label, on_change, on_run).await
+                        {
+                            leptos::logging::warn!(
+                                "the code editor couldn't load, a plain text box stays: {error:?}"
+                            );
+                        }
+                    });
                 });
-            });
+            };
+            watch.set_value(NearScreen::watch(&block, mount));
         });
         on_cleanup(move || {
+            let _ = watch.try_set_value(None);
             self.mounted.update_value(|m| {
                 if let Some(m) = m.take() {
                     let _ = call(&m.handle, "destroy", &[]);

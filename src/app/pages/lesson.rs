@@ -2,14 +2,14 @@
 
 use crate::app::components::code_block::Code;
 use crate::app::components::loading::{load_error, load_lesson};
-use crate::app::platform::dom::{run_when_idle, set_title};
+use crate::app::platform::dom::{after_paint, run_after, run_when_idle, set_title};
 use crate::app::state::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
 use pyroad::learner::progress::Status;
 use pyroad::model::course::{Course, LessonRef};
-use pyroad::model::lesson::Block;
-use pyroad::model::lesson::Gradable;
+use pyroad::model::lesson::{Block, Gradable, Lesson};
+use pyroad::web::batches::{FIRST_BATCH, LATER_BATCH, batch_sizes, cost};
 use pyroad::web::route::Route;
 
 /// How long Python may wait for the browser to be idle once the lesson is drawn.
@@ -71,11 +71,7 @@ pub fn LessonPage(id: String) -> impl IntoView {
                 {move || match lesson.get() {
                     None => view! { <p class="loading" role="status">"Loading the lesson…"</p> }.into_any(),
                     Some(Err(error)) => load_error("This lesson", error, attempt).into_any(),
-                    Some(Ok(lesson)) => {
-                        let id = lesson.id.clone();
-                        let gradable = lesson.gradable();
-                        lesson.blocks.into_iter().map(|b| render_block(b, &id, &gradable)).collect_view().into_any()
-                    }
+                    Some(Ok(lesson)) => render_in_batches(lesson).into_any(),
                 }}
             </article>
             <LessonNotes id=info.id.clone()/>
@@ -154,6 +150,52 @@ fn DoneButton(id: String) -> impl IntoView {
             <span aria-hidden="true" hidden=move || !done.get()>"✓ "</span>
             {move || if done.get() { "Done" } else { "Mark as done" }}
         </button>
+    }
+}
+
+/// Puts the lesson on the page a batch at a time (see `web::batches`): the first at once, each
+/// later one in a task of its own once the first has been painted.
+fn render_in_batches(lesson: Lesson) -> impl IntoView {
+    let id = lesson.id.clone();
+    let gradable = lesson.gradable();
+    let sizes = batch_sizes(lesson.blocks.iter().map(cost), FIRST_BATCH, LATER_BATCH);
+    let mut blocks = lesson.blocks.into_iter();
+    let mut batches = sizes
+        .into_iter()
+        .map(|n| blocks.by_ref().take(n).collect::<Vec<_>>());
+    let render = move |batch: Vec<Block>| {
+        batch
+            .into_iter()
+            .map(|b| render_block(b, &id, &gradable))
+            .collect_view()
+    };
+    let first = render(batches.next().unwrap_or_default());
+    let later: Vec<_> = batches
+        .map(|batch| (RwSignal::new(false), StoredValue::new_local(Some(batch))))
+        .collect();
+    let shown: Vec<_> = later.iter().map(|(shown, _)| *shown).collect();
+    after_paint(move || show_in_turn(shown.into_iter()));
+    let later = later
+        .into_iter()
+        .map(|(shown, batch)| {
+            let render = render.clone();
+            move || {
+                shown
+                    .get()
+                    .then(|| batch.try_update_value(Option::take).flatten().map(&render))
+            }
+        })
+        .collect_view();
+    (first, later)
+}
+
+/// Shows the next batch, then the one after in a new task, until all are shown or the learner
+/// has left the lesson (its signals are gone).
+fn show_in_turn(mut batches: impl Iterator<Item = RwSignal<bool>> + 'static) {
+    if let Some(shown) = batches.next()
+        && shown.try_set(true).is_none()
+    {
+        run_after(0, move || show_in_turn(batches));
     }
 }
 

@@ -30,26 +30,79 @@ pub fn run_after(ms: i32, f: impl FnOnce() + 'static) -> i32 {
         .unwrap_or(0)
 }
 
+/// Runs `f` once what is on screen now has been painted: a frame callback runs just before its
+/// frame is painted; one in the next frame runs after.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || leptos::prelude::request_animation_frame(f));
+}
+
 /// Runs `f` once what is on screen now has been painted and the browser is idle, or `ms` after
 /// that paint at the latest (at once after it where there is no `requestIdleCallback`: Safari).
 /// What waits here (Python's download, the editor) doesn't hold up the page's first paint.
 pub fn run_when_idle(ms: i32, f: impl FnOnce() + 'static) {
-    // A frame callback runs just before its frame is painted; one in the next frame runs after.
-    leptos::prelude::request_animation_frame(move || {
-        leptos::prelude::request_animation_frame(move || {
-            let request = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-            let Some(request) = request else {
-                f();
-                return;
-            };
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &ms.into());
-            let callback = wasm_bindgen::closure::Closure::once_into_js(f);
-            let _ = request.call2(&window(), &callback, &options);
-        })
+    after_paint(move || {
+        let request = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let Some(request) = request else {
+            f();
+            return;
+        };
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &ms.into());
+        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+        let _ = request.call2(&window(), &callback, &options);
     });
+}
+
+/// Watches `target` and runs `f` once it comes within a screen's height of the visible part of
+/// the page (at once where there is no `IntersectionObserver`). Dropping the watch stops it.
+pub struct NearScreen {
+    observer: web_sys::IntersectionObserver,
+    _on_change:
+        wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>,
+}
+
+impl NearScreen {
+    pub fn watch(target: &web_sys::Element, f: impl FnOnce() + 'static) -> Option<Self> {
+        if !js_sys::Reflect::has(&window(), &"IntersectionObserver".into()).unwrap_or(false) {
+            f();
+            return None;
+        }
+        let mut f = Some(f);
+        let on_change = wasm_bindgen::closure::Closure::<
+            dyn FnMut(js_sys::Array, web_sys::IntersectionObserver),
+        >::new(
+            move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+                let near = entries.iter().any(|e| {
+                    e.unchecked_into::<web_sys::IntersectionObserverEntry>()
+                        .is_intersecting()
+                });
+                if near && let Some(f) = f.take() {
+                    observer.disconnect();
+                    f();
+                }
+            },
+        );
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("100% 0px");
+        let observer = web_sys::IntersectionObserver::new_with_options(
+            on_change.as_ref().unchecked_ref(),
+            &options,
+        )
+        .ok()?;
+        observer.observe(target);
+        Some(Self {
+            observer,
+            _on_change: on_change,
+        })
+    }
+}
+
+impl Drop for NearScreen {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
 }
 
 /// Copies text to the clipboard; `false` when the browser refuses.

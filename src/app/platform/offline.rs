@@ -43,14 +43,27 @@ impl Offline {
         };
         if let Some(sw) = container() {
             offline.listen(&sw);
-            // Registering starts the download of the whole course (about 15 MB): wait until the
-            // page is up, so it doesn't compete with the first render on a slow connection.
-            run_after(REGISTER_DELAY_MS, move || {
+            // Registering starts the download of the whole course (about 20 MB): wait until the
+            // page is up, so it doesn't compete with the first render on a slow connection, and
+            // until Python has started if it is starting, so it doesn't halve the bandwidth of
+            // Python's own download while the learner waits for a first Run.
+            let waited = RwSignal::new(false);
+            run_after(REGISTER_DELAY_MS, move || waited.set(true));
+            let python = crate::app::python::state();
+            Effect::new(move |registered: Option<bool>| {
+                if registered == Some(true)
+                    || !waited.get()
+                    || python.get() == crate::app::python::State::Loading
+                {
+                    return registered.unwrap_or(false);
+                }
+                let sw = sw.clone();
                 leptos::task::spawn_local(async move {
                     if let Ok(registration) = JsFuture::from(sw.register("sw.js")).await {
                         offline.watch(registration.unchecked_into());
                     }
                 });
+                true
             });
         }
         offline
