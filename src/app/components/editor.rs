@@ -83,7 +83,7 @@ impl Editor {
             // watched, as a hidden tab's editor has no box), and not before the page has been
             // painted, so the lesson's text comes first. The text box serves until then.
             let block = host
-                .closest(".code-block, .exercise")
+                .closest(".code-block, .exercise, .step")
                 .ok()
                 .flatten()
                 .unwrap_or_else(|| host.clone().into());

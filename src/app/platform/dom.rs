@@ -55,7 +55,7 @@ pub fn run_when_idle(ms: i32, f: impl FnOnce() + 'static) {
     });
 }
 
-/// Watches `target` and runs `f` once it comes within a screen's height of the visible part of
+/// Watches `target` and runs `f` once it comes within a quarter of a screen's height of the visible part of
 /// the page (at once where there is no `IntersectionObserver`). Dropping the watch stops it.
 pub struct NearScreen {
     observer: web_sys::IntersectionObserver,
@@ -85,7 +85,7 @@ impl NearScreen {
             },
         );
         let options = web_sys::IntersectionObserverInit::new();
-        options.set_root_margin("100% 0px");
+        options.set_root_margin("25% 0px");
         let observer = web_sys::IntersectionObserver::new_with_options(
             on_change.as_ref().unchecked_ref(),
             &options,
