@@ -6,7 +6,7 @@ use crate::model::lesson::{Block, Question};
 
 /// Roughly what the first batch may cost: a phone's first screen and more.
 pub const FIRST_BATCH: usize = 5_000;
-/// Roughly what each later batch may cost: about 50 ms of a slow phone's time.
+/// Roughly what each later batch may cost: about 20 ms of a 4×-throttled CPU's time.
 pub const LATER_BATCH: usize = 2_000;
 
 // What a block's controls (buttons, editor, console, answer form) cost besides its text.

@@ -475,16 +475,8 @@ impl Browser {
     /// Clicks the element `css` names, once it is on the page. It is scrolled to the middle
     /// of the window first, so the sticky header can't be in the way.
     pub async fn click(&self, css: &str) {
-        let element = self.find(css).await;
-        let arg = serde_json::to_value(&element).expect("an element reference");
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'center' })",
-                vec![arg],
-            )
-            .await
-            .expect("scroll into view");
-        element.click().await.expect("click");
+        self.scroll_to(css).await;
+        self.find(css).await.click().await.expect("click");
     }
 
     /// Scrolls the first element `css` names (once there is one) to the middle of the window.
