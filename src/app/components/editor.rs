@@ -1,7 +1,7 @@
 //! The code editor: CodeMirror 6 (bundled from npm into `editor.js` at build time), loaded only
 //! on pages that have exercises. Until it loads — or if it can't — a plain text box stands in.
 
-use crate::app::platform::dom::{NearScreen, run_when_idle};
+use crate::app::platform::dom::{NearScreen, next_task, run_when_idle};
 use js_sys::{Function, Object, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -142,6 +142,10 @@ impl Editor {
         on_run: impl Fn() + 'static,
     ) -> Result<(), JsValue> {
         let module = JsFuture::from(import_module("./editor.js")).await?;
+        // Loading CodeMirror is one long task and mounting an editor another (~70 ms here, far
+        // more on a slow laptop): each editor mounts in a task of its own, so a click or a key
+        // pressed meanwhile is answered between them.
+        next_task().await;
         // The learner may have left the page while the editor loaded (a slow connection): then
         // its signals are gone and there is nothing to mount.
         let Some(fallback) = self.fallback.try_get_untracked() else {

@@ -30,6 +30,16 @@ pub fn run_after(ms: i32, f: impl FnOnce() + 'static) -> i32 {
         .unwrap_or(0)
 }
 
+/// Resolves in a task of its own: what follows the `await` doesn't lengthen the task running now.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        run_after(0, move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Runs `f` once what is on screen now has been painted: a frame callback runs just before its
 /// frame is painted; one in the next frame runs after.
 pub fn after_paint(f: impl FnOnce() + 'static) {
