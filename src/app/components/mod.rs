@@ -2,7 +2,8 @@
 //! and `quiz` are the lesson's interactive blocks; `console` shows a program's output and
 //! takes its input, with `chart` drawing the Plotly figures in it; `step_through` replays a
 //! recorded run a step at a time; `editor` wraps CodeMirror, loaded only when a page needs it;
-//! `file_tabs` switches between files; `loading` fetches a lesson and shows why it failed; the
+//! `file_tabs` switches between files; `in_turn` puts a long page's later parts on it a task
+//! each; `loading` fetches a lesson and shows why it failed; the
 //! rest are the header's parts.
 
 pub mod chart;
@@ -12,6 +13,7 @@ pub mod editor;
 pub mod exercise;
 pub mod file_tabs;
 pub mod header;
+pub mod in_turn;
 pub mod loading;
 pub mod progress_bar;
 pub mod quiz;

@@ -1,8 +1,9 @@
 //! A lesson: breadcrumb, its blocks, "mark as done", and the way to the previous and next lessons.
 
 use crate::app::components::code_block::Code;
+use crate::app::components::in_turn::in_turn;
 use crate::app::components::loading::{load_error, load_lesson};
-use crate::app::platform::dom::{after_paint, run_after, run_when_idle, set_title};
+use crate::app::platform::dom::{run_when_idle, set_title};
 use crate::app::state::ProgressStore;
 use leptos::prelude::*;
 use pyroad::learner::action::Action;
@@ -168,35 +169,16 @@ fn render_in_batches(lesson: Lesson) -> impl IntoView {
             .into_iter()
             .map(|b| render_block(b, &id, &gradable))
             .collect_view()
+            .into_any()
     };
     let first = render(batches.next().unwrap_or_default());
-    let later: Vec<_> = batches
-        .map(|batch| (RwSignal::new(false), StoredValue::new_local(Some(batch))))
-        .collect();
-    let shown: Vec<_> = later.iter().map(|(shown, _)| *shown).collect();
-    after_paint(move || show_in_turn(shown.into_iter()));
-    let later = later
-        .into_iter()
-        .map(|(shown, batch)| {
+    let later = batches
+        .map(|batch| {
             let render = render.clone();
-            move || {
-                shown
-                    .get()
-                    .then(|| batch.try_update_value(Option::take).flatten().map(&render))
-            }
+            move || render(batch)
         })
-        .collect_view();
-    (first, later)
-}
-
-/// Shows the next batch, then the one after in a new task, until all are shown or the learner
-/// has left the lesson (its signals are gone).
-fn show_in_turn(mut batches: impl Iterator<Item = RwSignal<bool>> + 'static) {
-    if let Some(shown) = batches.next()
-        && shown.try_set(true).is_none()
-    {
-        run_after(0, move || show_in_turn(batches));
-    }
+        .collect::<Vec<_>>();
+    (first, in_turn(later))
 }
 
 fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {
