@@ -14,7 +14,7 @@ async fn roadmap_shows_all_five_stages_and_every_lesson() {
     let site = server();
     let b = Browser::start().await;
     b.goto(&site.url("")).await;
-    b.find(".lesson-node").await;
+    b.settled(".road").await;
     assert_eq!(b.count(".stage").await, 5);
     assert_eq!(b.count(".topic").await, 23);
     assert_eq!(b.count(".lesson-node").await, lesson_count());
@@ -219,7 +219,7 @@ async fn corrupt_progress_is_kept_aside_and_the_app_still_renders() {
     b.js("localStorage.setItem('pyroad/progress', '{\"schema\":1,\"lessons\":{broken')")
         .await;
     b.client.refresh().await.unwrap();
-    b.find(".lesson-node").await;
+    b.settled(".road").await;
     assert_eq!(b.count(".lesson-node").await, lesson_count());
     let notice = b.text("#storage-notice").await;
     assert!(

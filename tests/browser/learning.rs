@@ -259,6 +259,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
         b.click("#mark-done").await;
     }
     b.goto(&site.url("#/lesson/functions")).await;
+    b.settled(".lesson-blocks").await;
     b.click(".lesson-notes summary").await;
     b.find("#lesson-notes")
         .await
@@ -273,7 +274,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     .await;
     b.goto(&site.url("")).await;
     let statuses = "return [...document.querySelectorAll('.lesson-node')].map(n => n.dataset.status).join(',')";
-    b.find(".lesson-node").await;
+    b.settled(".road").await;
     let before = b.js(statuses).await;
 
     b.goto(&site.url("#/progress")).await;
@@ -335,7 +336,7 @@ async fn export_reset_and_import_bring_back_the_same_roadmap() {
     b.click("#import-replace").await;
     assert!(b.text("#stats").await.contains(&format!("2 of {total}")));
     b.goto(&site.url("")).await;
-    b.find(".lesson-node").await;
+    b.settled(".road").await;
     assert_eq!(b.js(statuses).await, before);
     assert_eq!(
         b.js(&format!("return localStorage.getItem({square})"))

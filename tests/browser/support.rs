@@ -472,6 +472,16 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
     }
 
+    /// Waits for the element `css` names to be on the page and no longer `aria-busy`: a long
+    /// page (the roadmap's stages, a lesson's blocks) arrives a part at a time.
+    pub async fn settled(&self, css: &str) {
+        self.find(css).await;
+        self.wait_until(&format!(
+            "document.querySelector({css:?})?.getAttribute('aria-busy') !== 'true'"
+        ))
+        .await;
+    }
+
     /// Clicks the element `css` names, once it is on the page. It is scrolled to the middle
     /// of the window first, so the sticky header can't be in the way.
     pub async fn click(&self, css: &str) {

@@ -1,7 +1,7 @@
 //! A lesson: breadcrumb, its blocks, "mark as done", and the way to the previous and next lessons.
 
 use crate::app::components::code_block::Code;
-use crate::app::components::in_turn::in_turn;
+use crate::app::components::in_turn::{busy_attr, in_turn};
 use crate::app::components::loading::{load_error, load_lesson};
 use crate::app::platform::dom::{run_when_idle, set_title};
 use crate::app::state::ProgressStore;
@@ -178,7 +178,8 @@ fn render_in_batches(lesson: Lesson) -> impl IntoView {
             move || render(batch)
         })
         .collect::<Vec<_>>();
-    (first, in_turn(later))
+    let (later, busy) = in_turn(later);
+    view! { <div class="lesson-blocks" aria-busy=busy_attr(busy)>{first}{later}</div> }
 }
 
 fn render_block(block: Block, lesson_id: &str, gradable: &Gradable) -> AnyView {

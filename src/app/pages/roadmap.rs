@@ -1,6 +1,6 @@
 //! The roadmap: five stages along a road, their topics, and every lesson one click away.
 
-use crate::app::components::in_turn::in_turn;
+use crate::app::components::in_turn::{busy_attr, in_turn};
 use crate::app::components::progress_bar::BarFill;
 use crate::app::state::ProgressStore;
 use leptos::prelude::*;
@@ -33,6 +33,8 @@ pub fn Roadmap() -> impl IntoView {
     // The first stage fills a phone's screen; the others follow a task each (`in_turn`).
     let stage = |i: usize| view! { <StageStop number=i + 1 stage=&course.stages[i]/> }.into_any();
     let mut stages = 0..course.stages.len();
+    let first = stages.next().map(stage);
+    let (later, busy) = in_turn(stages.map(|i| move || stage(i)));
     view! {
         <main id="main" class="page roadmap" tabindex="-1">
             <section class="roadmap-intro" aria-labelledby="roadmap-title">
@@ -73,9 +75,9 @@ pub fn Roadmap() -> impl IntoView {
                     })}
                 </div>
             </section>
-            <ol class="road">
-                {stages.next().map(stage)}
-                {in_turn(stages.map(|i| move || stage(i)))}
+            <ol class="road" aria-busy=busy_attr(busy)>
+                {first}
+                {later}
             </ol>
         </main>
     }
