@@ -3,8 +3,7 @@
 //! takes its input, with `chart` drawing the Plotly figures in it; `step_through` replays a
 //! recorded run a step at a time; `editor` wraps CodeMirror, loaded only when a page needs it;
 //! `file_tabs` switches between files; `in_turn` puts a long page's later parts on it a task
-//! each; `loading` fetches a lesson and shows why it failed; the
-//! rest are the header's parts.
+//! each; `loading` fetches a lesson and shows why it failed; the rest are the header's parts.
 
 pub mod chart;
 pub mod code_block;

@@ -172,13 +172,10 @@ fn render_in_batches(lesson: Lesson) -> impl IntoView {
             .into_any()
     };
     let first = render(batches.next().unwrap_or_default());
-    let later = batches
-        .map(|batch| {
-            let render = render.clone();
-            move || render(batch)
-        })
-        .collect::<Vec<_>>();
-    let (later, busy) = in_turn(later);
+    let (later, busy) = in_turn(batches.map(|batch| {
+        let render = render.clone();
+        move || render(batch)
+    }));
     view! { <div class="lesson-blocks" aria-busy=busy_attr(busy)>{first}{later}</div> }
 }
 
