@@ -4,9 +4,9 @@
 //!
 //! Then the layout shift of the roadmap and of a lesson with exercises while they load.
 //!
-//! Last, Lighthouse 13's scores (the median of three runs) for the roadmap, a lesson with exercises and the progress page
-//! (its mobile preset: slow 4G, 4× slower CPU), with the course served as a host that sends the
-//! build's precompressed copies would.
+//! Last, Lighthouse 13's scores (the median of three runs) for the roadmap, a lesson with
+//! exercises and the progress page (its mobile preset: slow 4G, 4× slower CPU), with the course
+//! served as a host that sends the build's precompressed copies would.
 //!
 //! Budgets (reported, not enforced): shell ≤ 200 KB brotli; first render ≤ 1.5× the static page;
 //! layout shift ≤ 0.05; Lighthouse performance ≥ 90 and 100 for the rest.

@@ -65,8 +65,9 @@ pub fn run_when_idle(ms: i32, f: impl FnOnce() + 'static) {
     });
 }
 
-/// Watches `target` and runs `f` once it comes within a quarter of a screen's height of the visible part of
-/// the page (at once where there is no `IntersectionObserver`). Dropping the watch stops it.
+/// Watches `target` and runs `f` once it comes within a quarter of a screen's height of the
+/// visible part of the page (at once where there is no `IntersectionObserver`). Dropping the
+/// watch stops it.
 pub struct NearScreen {
     observer: web_sys::IntersectionObserver,
     _on_change:
