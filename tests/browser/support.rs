@@ -483,8 +483,12 @@ impl Browser {
     }
 
     /// Clicks the element `css` names, once it is on the page. It is scrolled to the middle
-    /// of the window first, so the sticky header can't be in the way.
+    /// of the window first, so the sticky header can't be in the way; and, as a learner aims
+    /// once the page stops moving, not while a long page's later parts are still arriving
+    /// above it (`aria-busy`).
     pub async fn click(&self, css: &str) {
+        self.wait_until("!document.querySelector('[aria-busy=\"true\"]')")
+            .await;
         self.scroll_to(css).await;
         self.find(css).await.click().await.expect("click");
     }
